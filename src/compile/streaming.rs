@@ -1,0 +1,507 @@
+//! [`StreamingCompiler`]: the sans-IO state machine that turns module bytes,
+//! fed in chunks of any size, into a wasmi [`Module`].
+
+use alloc::format;
+use alloc::vec::Vec;
+
+use wasmi::Module;
+use wasmparser::{
+    BinaryReaderError, Chunk, FuncValidatorAllocations, Parser, Payload, ValidPayload, Validator,
+};
+
+use super::custom_skip::CustomSkip;
+use super::leb::{LebU32, peek_u32};
+use crate::config::{Engine, Limits};
+use crate::error::CompileError;
+
+const MAGIC: [u8; 4] = *b"\0asm";
+const HEADER_LEN: u64 = 8;
+const CUSTOM_SECTION: u8 = 0;
+/// A section id and the longest LEB128 `u32` size.
+const MAX_SECTION_HEADER: usize = 6;
+
+/// Where the next byte of the stream belongs.
+#[derive(Debug)]
+enum Stage {
+    /// The 8-byte preamble: `\0asm` and the version.
+    Preamble,
+    /// A section's id and size field; `len` bytes of it are in `bytes`.
+    SectionHeader {
+        bytes: [u8; MAX_SECTION_HEADER],
+        len: usize,
+        size: LebU32,
+    },
+    /// A section's contents, `left` bytes to go.
+    Section { id: u8, left: u32, skip: Option<CustomSkip> },
+}
+
+/// Compiles a WebAssembly module from bytes fed in chunks of any size,
+/// validating each section and each function body as soon as it is complete.
+///
+/// It performs no I/O: [`feed`](Self::feed) it bytes, then
+/// [`finish`](Self::finish) it. An error is returned by the very `feed` call
+/// that delivers the byte proving it, with that byte's offset in the stream;
+/// after an error every call returns the same error.
+///
+/// RAM: the staged module (every section but skipped custom sections,
+/// reserved section by section from the declared sizes) and the validator's
+/// state. Nothing is allocated per fed chunk.
+///
+/// ```
+/// use wasmstream::{Config, StreamingCompiler};
+///
+/// let engine = Config::new().engine();
+/// let wasm = wat::parse_str(r#"(module (func (export "f") (result i32) i32.const 7))"#)?;
+/// let mut compiler = StreamingCompiler::new(&engine);
+/// for chunk in wasm.chunks(3) {
+///     compiler.feed(chunk)?;
+/// }
+/// assert_eq!(compiler.consumed(), wasm.len() as u64);
+/// let module = compiler.finish()?;
+/// assert!(module.get_export("f").is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct StreamingCompiler {
+    engine: Engine,
+    limits: Limits,
+    stage: Stage,
+    /// The module as wasmi will see it: every byte but skipped custom sections.
+    staged: Vec<u8>,
+    /// How much of `staged` the parser has consumed.
+    parsed: usize,
+    /// Stream bytes received.
+    received: u64,
+    /// Stream bytes not staged; a staged offset plus this is a stream offset,
+    /// because parsing never lags behind a skipped section.
+    skipped: u64,
+    /// Whether the parser is between the function bodies of the code section.
+    in_code_bodies: bool,
+    parser: Parser,
+    validator: Validator,
+    func_allocations: Option<FuncValidatorAllocations>,
+    failed: Option<CompileError>,
+}
+
+impl core::fmt::Debug for StreamingCompiler {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("StreamingCompiler")
+            .field("received", &self.received)
+            .field("staged", &self.staged.len())
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StreamingCompiler {
+    /// A compiler for `engine`, validating with exactly the engine's Wasm
+    /// features and enforcing its [`Limits`].
+    #[must_use]
+    pub fn new(engine: &Engine) -> Self {
+        let features = engine.features();
+        let mut parser = Parser::new(0);
+        parser.set_features(features);
+        StreamingCompiler {
+            engine: engine.clone(),
+            limits: engine.limits(),
+            stage: Stage::Preamble,
+            staged: Vec::new(),
+            parsed: 0,
+            received: 0,
+            skipped: 0,
+            in_code_bodies: false,
+            parser,
+            validator: Validator::new_with_features(features),
+            func_allocations: Some(FuncValidatorAllocations::default()),
+            failed: None,
+        }
+    }
+
+    /// Stream bytes consumed so far (every fed byte, unless an error stopped
+    /// the compiler earlier).
+    #[must_use]
+    pub fn consumed(&self) -> u64 {
+        self.received
+    }
+
+    /// How many bytes the compiler can take before it next has something to
+    /// decide (the rest of the preamble, of a section header or of a
+    /// section); `0` after an error. A driver that reads at most this much
+    /// never reads past the byte that proves a module wrong by more than the
+    /// current section. Feeding more is always allowed.
+    #[must_use]
+    pub fn wanted(&self) -> usize {
+        if self.failed.is_some() {
+            return 0;
+        }
+        match &self.stage {
+            Stage::Preamble if self.received < 4 => 4 - self.received as usize,
+            Stage::Preamble => (HEADER_LEN - self.received) as usize,
+            // An id and at least one byte of size.
+            Stage::SectionHeader { len: 0, .. } => 2,
+            Stage::SectionHeader { .. } => 1,
+            Stage::Section { left, .. } => (*left as usize).max(1),
+        }
+    }
+
+    /// Feeds the next bytes of the stream.
+    ///
+    /// # Errors
+    ///
+    /// A [`CompileError`] as soon as the bytes so far prove the module
+    /// malformed or invalid, or a declared size exceeds the [`Limits`].
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), CompileError> {
+        if let Some(error) = &self.failed {
+            return Err(error.clone());
+        }
+        let result = self.feed_inner(bytes);
+        if let Err(error) = &result {
+            self.failed = Some(error.clone());
+        }
+        result
+    }
+
+    fn feed_inner(&mut self, mut bytes: &[u8]) -> Result<(), CompileError> {
+        while !bytes.is_empty() {
+            let used = match &mut self.stage {
+                Stage::Preamble => self.feed_preamble(bytes)?,
+                Stage::SectionHeader { .. } => self.feed_section_header(bytes[0])?,
+                Stage::Section { .. } => self.feed_section(bytes)?,
+            };
+            bytes = &bytes[used..];
+        }
+        Ok(())
+    }
+
+    fn feed_preamble(&mut self, bytes: &[u8]) -> Result<usize, CompileError> {
+        let take = bytes.len().min((HEADER_LEN - self.received) as usize);
+        for (i, &byte) in bytes[..take].iter().enumerate() {
+            let at = self.received as usize + i;
+            // Check the magic byte by byte: a stream that is not Wasm fails at
+            // its first wrong byte.
+            if at < 4 && byte != MAGIC[at] {
+                return Err(CompileError::new(
+                    at as u64,
+                    "magic header not detected: the stream does not start with \\0asm",
+                ));
+            }
+        }
+        self.staged.reserve_exact(HEADER_LEN as usize);
+        self.staged.extend_from_slice(&bytes[..take]);
+        self.received += take as u64;
+        if self.received == HEADER_LEN {
+            // The version is wasmparser's to judge.
+            self.parse_staged()?;
+            self.stage = new_section_header();
+        }
+        Ok(take)
+    }
+
+    fn feed_section_header(&mut self, byte: u8) -> Result<usize, CompileError> {
+        let offset = self.received;
+        if offset >= u64::from(self.limits.max_module_bytes) {
+            return Err(CompileError::new(
+                offset,
+                format!(
+                    "module exceeds the limit of {} bytes",
+                    self.limits.max_module_bytes
+                ),
+            ));
+        }
+        let Stage::SectionHeader { bytes, len, size } = &mut self.stage else {
+            unreachable!("feed_section_header outside a section header");
+        };
+        bytes[*len] = byte;
+        *len += 1;
+        self.received += 1;
+        if *len == 1 {
+            return Ok(1);
+        }
+        let Some(declared) = size
+            .push(byte)
+            .map_err(|msg| CompileError::new(offset, msg))?
+        else {
+            return Ok(1);
+        };
+        let (header, header_len, id) = (*bytes, *len, bytes[0]);
+        let section_start = offset + 1 - header_len as u64;
+        self.check_section_size(id, section_start, declared)?;
+        let skip = id == CUSTOM_SECTION && !self.engine.keeps_custom_sections();
+        if skip {
+            self.skipped += header_len as u64;
+        } else {
+            // Reserve exactly this section, so its bytes never move while it
+            // streams in.
+            self.staged.reserve_exact(header_len + declared as usize);
+            self.staged.extend_from_slice(&header[..header_len]);
+        }
+        self.stage = Stage::Section {
+            id,
+            left: declared,
+            skip: skip.then(CustomSkip::new),
+        };
+        if declared == 0 {
+            self.end_section(section_start)?;
+        }
+        Ok(1)
+    }
+
+    fn check_section_size(&self, id: u8, start: u64, declared: u32) -> Result<(), CompileError> {
+        if declared > self.limits.max_section_bytes {
+            return Err(CompileError::new(
+                start,
+                format!(
+                    "{} section declares {declared} bytes, over the limit of {} bytes",
+                    section_name(id),
+                    self.limits.max_section_bytes
+                ),
+            ));
+        }
+        if self.received + u64::from(declared) > u64::from(self.limits.max_module_bytes) {
+            return Err(CompileError::new(
+                start,
+                format!(
+                    "{} section of {declared} bytes would take the module over the limit of {} bytes",
+                    section_name(id),
+                    self.limits.max_module_bytes
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn feed_section(&mut self, bytes: &[u8]) -> Result<usize, CompileError> {
+        let Stage::Section { left, skip, .. } = &mut self.stage else {
+            unreachable!("feed_section outside a section");
+        };
+        let take = bytes.len().min(*left as usize);
+        let chunk = &bytes[..take];
+        if let Some(skip) = skip {
+            let offset = self.received;
+            skip.advance(chunk, *left)
+                .map_err(|(msg, at)| CompileError::new(offset + at as u64, msg))?;
+            self.skipped += take as u64;
+        } else {
+            self.staged.extend_from_slice(chunk);
+        }
+        *left -= take as u32;
+        let done = *left == 0;
+        self.received += take as u64;
+        if done {
+            self.end_section(self.received)?;
+        } else if matches!(self.stage, Stage::Section { skip: None, .. }) {
+            self.parse_staged()?;
+        }
+        Ok(take)
+    }
+
+    /// Called when the last byte of a section has been received.
+    fn end_section(&mut self, end: u64) -> Result<(), CompileError> {
+        if let Stage::Section {
+            id,
+            skip: Some(skip),
+            ..
+        } = &self.stage
+        {
+            if !skip.may_end() {
+                return Err(CompileError::new(
+                    end,
+                    format!("unexpected end of {} section", section_name(*id)),
+                ));
+            }
+        } else {
+            self.parse_staged()?;
+            if self.parsed != self.staged.len() {
+                // wasmparser wants more than the section declared: a count or
+                // a body overruns the section.
+                return Err(CompileError::new(
+                    end,
+                    "section size mismatch: unexpected end of section",
+                ));
+            }
+            self.in_code_bodies = false;
+        }
+        self.stage = new_section_header();
+        Ok(())
+    }
+
+    /// Runs the parser and validator over the staged bytes not yet parsed.
+    fn parse_staged(&mut self) -> Result<(), CompileError> {
+        loop {
+            let data = &self.staged[self.parsed..];
+            let chunk = self
+                .parser
+                .parse(data, false)
+                .map_err(|e| binary_error(&e, self.skipped, None))?;
+            let (consumed, payload) = match chunk {
+                Chunk::NeedMoreData(_) => return self.check_next_body_size(),
+                Chunk::Parsed { consumed, payload } => (consumed, payload),
+            };
+            if let Payload::CodeSectionStart { .. } = payload {
+                self.in_code_bodies = true;
+            }
+            validate_payload(
+                &mut self.validator,
+                &mut self.func_allocations,
+                &payload,
+                self.skipped,
+            )?;
+            self.parsed += consumed;
+        }
+    }
+
+    /// Rejects a function body whose declared size is over the limit as soon
+    /// as its size field is complete, before its bytes are waited for.
+    fn check_next_body_size(&self) -> Result<(), CompileError> {
+        if !self.in_code_bodies {
+            return Ok(());
+        }
+        match peek_u32(&self.staged[self.parsed..]) {
+            Some(size) if size > self.limits.max_function_body_bytes => Err(CompileError::new(
+                self.parsed as u64 + self.skipped,
+                format!(
+                    "function body declares {size} bytes, over the limit of {} bytes",
+                    self.limits.max_function_body_bytes
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Ends the stream and hands the validated module to wasmi.
+    ///
+    /// # Errors
+    ///
+    /// A [`CompileError`] if the stream ended early (empty, or inside the
+    /// preamble, a section header or a section: the offset is the end of the
+    /// stream), if the module is incomplete (function and code counts differ),
+    /// or if wasmi rejects it (its `EnforcedLimits`, or a translation limit in
+    /// eager mode).
+    pub fn finish(mut self) -> Result<Module, CompileError> {
+        if let Some(error) = self.failed.take() {
+            return Err(error);
+        }
+        let end = self.received;
+        match &self.stage {
+            Stage::Preamble if end == 0 => {
+                return Err(CompileError::new(0, "empty stream: expected a Wasm module"));
+            }
+            Stage::Preamble => {
+                return Err(CompileError::new(
+                    end,
+                    "unexpected end of stream in the module header",
+                ));
+            }
+            Stage::SectionHeader { len: 0, .. } => {}
+            Stage::SectionHeader { .. } => {
+                return Err(CompileError::new(
+                    end,
+                    "unexpected end of stream in a section header",
+                ));
+            }
+            Stage::Section { id, left, .. } => {
+                return Err(CompileError::new(
+                    end,
+                    format!(
+                        "unexpected end of stream: {} section needs {left} more bytes",
+                        section_name(*id)
+                    ),
+                ));
+            }
+        }
+        match self.parser.parse(&self.staged[self.parsed..], true) {
+            Ok(Chunk::Parsed {
+                payload: payload @ Payload::End(_),
+                ..
+            }) => validate_payload(
+                &mut self.validator,
+                &mut self.func_allocations,
+                &payload,
+                self.skipped,
+            )?,
+            Ok(_) => {
+                return Err(CompileError::new(end, "unexpected data at the end of the module"));
+            }
+            Err(e) => return Err(binary_error(&e, self.skipped, None)),
+        }
+        let StreamingCompiler {
+            engine,
+            staged,
+            parser,
+            validator,
+            func_allocations,
+            ..
+        } = self;
+        // Free the validator's state before wasmi builds its module: it
+        // lowers the peak.
+        drop((parser, validator, func_allocations));
+        // SAFETY: `new_unchecked` requires bytes that are valid under the
+        // engine's configuration. `staged` is exactly the byte sequence the
+        // `Validator` above accepted, in order, from the version through
+        // `End`: every section payload went through `Validator::payload`,
+        // every function body through its `FuncValidator`, and
+        // `Validator::end` succeeded. The validator was built with
+        // `engine.features()`, which `Config` sets together with the very
+        // same switches of the wasmi config this engine was built from, so
+        // wasmi's configuration allows every feature the module uses.
+        // `staged` is append-only and was never changed after validation.
+        let module = unsafe { Module::new_unchecked(engine.wasmi(), &staged) };
+        drop(staged);
+        module.map_err(|e| CompileError::new(end, format!("wasmi rejected the module: {e}")))
+    }
+}
+
+fn new_section_header() -> Stage {
+    Stage::SectionHeader {
+        bytes: [0; MAX_SECTION_HEADER],
+        len: 0,
+        size: LebU32::default(),
+    }
+}
+
+/// Feeds one payload to the validator; validates a function body in full.
+fn validate_payload(
+    validator: &mut Validator,
+    allocations: &mut Option<FuncValidatorAllocations>,
+    payload: &Payload<'_>,
+    skipped: u64,
+) -> Result<(), CompileError> {
+    let valid = validator
+        .payload(payload)
+        .map_err(|e| binary_error(&e, skipped, None))?;
+    if let ValidPayload::Func(func, body) = valid {
+        let index = func.index;
+        let mut func_validator = func.into_validator(allocations.take().unwrap_or_default());
+        let result = func_validator.validate(&body);
+        *allocations = Some(func_validator.into_allocations());
+        result.map_err(|e| binary_error(&e, skipped, Some(index)))?;
+    }
+    Ok(())
+}
+
+fn binary_error(error: &BinaryReaderError, skipped: u64, func: Option<u32>) -> CompileError {
+    let offset = error.offset() as u64 + skipped;
+    match func {
+        Some(index) => CompileError::new(offset, format!("function {index}: {}", error.message())),
+        None => CompileError::new(offset, error.message()),
+    }
+}
+
+fn section_name(id: u8) -> &'static str {
+    match id {
+        0 => "custom",
+        1 => "type",
+        2 => "import",
+        3 => "function",
+        4 => "table",
+        5 => "memory",
+        6 => "global",
+        7 => "export",
+        8 => "start",
+        9 => "element",
+        10 => "code",
+        11 => "data",
+        12 => "data count",
+        13 => "tag",
+        _ => "unknown",
+    }
+}

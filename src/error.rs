@@ -1,0 +1,205 @@
+//! The JS API's error kinds: TypeError, CompileError, LinkError, RuntimeError,
+//! plus the reader's own error.
+
+use alloc::string::String;
+use core::fmt;
+
+pub use crate::link_error::{LinkError, LinkErrorReason};
+
+/// Everything `compile_streaming`, `instantiate` and `instantiate_streaming`
+/// can fail with: the JS API's error kinds, plus `Io` for the reader's error.
+///
+/// `E` is the reader's error type (`core::convert::Infallible` where nothing
+/// is read).
+#[derive(Debug)]
+pub enum Error<E> {
+    /// A bad source (HTTP status, `Content-Type`) or a missing import namespace.
+    Type(TypeError),
+    /// A malformed or invalid module, with the byte offset in the stream.
+    Compile(CompileError),
+    /// An import that is missing or of the wrong kind or type.
+    Link(LinkError),
+    /// A trap while instantiating (start function, out-of-bounds segment).
+    Runtime(RuntimeError),
+    /// The reader failed; its error, unchanged.
+    Io(E),
+}
+
+impl<E: fmt::Display> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Type(e) => fmt::Display::fmt(e, f),
+            Error::Compile(e) => fmt::Display::fmt(e, f),
+            Error::Link(e) => fmt::Display::fmt(e, f),
+            Error::Runtime(e) => fmt::Display::fmt(e, f),
+            Error::Io(e) => write!(f, "read error: {e}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> core::error::Error for Error<E> {}
+
+impl<E> From<TypeError> for Error<E> {
+    fn from(e: TypeError) -> Self {
+        Error::Type(e)
+    }
+}
+
+impl<E> From<CompileError> for Error<E> {
+    fn from(e: CompileError) -> Self {
+        Error::Compile(e)
+    }
+}
+
+impl<E> From<LinkError> for Error<E> {
+    fn from(e: LinkError) -> Self {
+        Error::Link(e)
+    }
+}
+
+impl<E> From<RuntimeError> for Error<E> {
+    fn from(e: RuntimeError) -> Self {
+        Error::Runtime(e)
+    }
+}
+
+/// The JS API's `TypeError`: the source is not a usable response, or an
+/// import namespace is missing from the import object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TypeError {
+    /// The response has no `Content-Type` header.
+    MissingContentType,
+    /// The `Content-Type` is not `application/wasm`; `found` is the header
+    /// value as received (lossily decoded, truncated to 64 bytes).
+    WrongContentType {
+        /// The header value as received.
+        found: String,
+    },
+    /// The HTTP status is outside 200–299.
+    BadStatus {
+        /// The status code received.
+        status: u16,
+    },
+    /// The module imports from a namespace the import object does not have.
+    MissingNamespace {
+        /// The import's position in the module's import section.
+        index: u32,
+        /// The missing namespace.
+        module: String,
+        /// The name imported from it.
+        name: String,
+    },
+}
+
+impl fmt::Display for TypeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeError::MissingContentType => {
+                f.write_str("type error: response has no Content-Type, expected \"application/wasm\"")
+            }
+            TypeError::WrongContentType { found } => write!(
+                f,
+                "type error: response Content-Type is {found:?}, expected \"application/wasm\""
+            ),
+            TypeError::BadStatus { status } => write!(
+                f,
+                "type error: response status {status} is not ok (expected 200-299)"
+            ),
+            TypeError::MissingNamespace {
+                index,
+                module,
+                name,
+            } => write!(
+                f,
+                "type error: import #{index} {module:?} {name:?}: module is not an object or function (no namespace {module:?} in the import object)"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for TypeError {}
+
+/// The JS API's `CompileError`: the bytes are not a valid module.
+///
+/// `offset` is the absolute byte offset in the stream (custom sections
+/// included) of the byte that proved the module wrong, or of the end of the
+/// stream when the module is truncated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    offset: u64,
+    message: String,
+}
+
+impl CompileError {
+    /// A compile error at `offset` with a one-line `message`.
+    #[must_use]
+    pub fn new(offset: u64, message: impl Into<String>) -> Self {
+        CompileError {
+            offset,
+            message: message.into(),
+        }
+    }
+
+    /// The byte offset in the stream.
+    #[must_use]
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// What is wrong, without the offset.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "compile error at byte {}: {}", self.offset, self.message)
+    }
+}
+
+impl core::error::Error for CompileError {}
+
+/// The JS API's `RuntimeError`: a trap while instantiating (the start
+/// function trapped, or an active segment was out of bounds). Segments
+/// written before the trap stay written.
+#[derive(Debug)]
+pub struct RuntimeError {
+    error: wasmi::Error,
+}
+
+impl RuntimeError {
+    /// Wraps wasmi's error.
+    #[must_use]
+    pub fn new(error: wasmi::Error) -> Self {
+        RuntimeError { error }
+    }
+
+    /// The trap code, when the error is a Wasm trap.
+    #[must_use]
+    pub fn trap_code(&self) -> Option<wasmi::TrapCode> {
+        self.error.as_trap_code()
+    }
+
+    /// wasmi's error.
+    #[must_use]
+    pub fn wasmi_error(&self) -> &wasmi::Error {
+        &self.error
+    }
+
+    /// Unwraps wasmi's error.
+    #[must_use]
+    pub fn into_wasmi_error(self) -> wasmi::Error {
+        self.error
+    }
+}
+
+impl fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "runtime error: {}", self.error)
+    }
+}
+
+impl core::error::Error for RuntimeError {}

@@ -1,0 +1,66 @@
+//! # wasmstream
+//!
+//! The WebAssembly JS API's streaming calls — `compileStreaming` and
+//! `instantiateStreaming` — for firmware and host-side tests, on wasmi 2.x.
+//!
+//! Module bytes come through an [`embedded_io::Read`] (an SD card, a UART, a
+//! socket, flash) or a [`Response`] that also carries an HTTP status and
+//! `Content-Type`. The module is parsed and validated while it arrives, by a
+//! sans-IO [`StreamingCompiler`]; a bad module is rejected at the byte that
+//! proves it, with that byte's offset. Failures use the JS API's error kinds
+//! (see [`Error`]).
+//!
+//! ```
+//! use wasmstream::{Config, compile_streaming};
+//!
+//! let engine = Config::new().engine();
+//! let wasm = wat::parse_str(r#"(module (func (export "add") (param i32 i32) (result i32)
+//!     local.get 0 local.get 1 i32.add))"#)?;
+//! // Any embedded_io::Read works; a byte slice is the simplest.
+//! let module = compile_streaming(&engine, &wasm[..])?;
+//! assert!(module.get_export("add").is_some());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Memory
+//!
+//! Peak RAM is the read window (fixed, chosen by the caller), the staged
+//! module (every section but skipped custom sections) and wasmi's module.
+//! See `docs/memory.md` in the repository.
+#![no_std]
+#![warn(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod compile;
+mod config;
+mod error;
+mod link_error;
+mod source;
+
+pub use compile::{
+    DEFAULT_WINDOW_BYTES, StreamingCompiler, compile_streaming, compile_streaming_with_window,
+};
+pub use config::{CompilationMode, Config, Engine, Limits};
+pub use error::{CompileError, Error, LinkError, LinkErrorReason, RuntimeError, TypeError};
+pub use source::{Response, Source, SourceError};
+/// wasmi, re-exported: `Store`, `Func`, `Val`, `Module`, `Instance` …
+pub use wasmi;
+pub use wasmi::{Instance, Module};
+
+/// Reading from `std::io::Read` values (a `File`, a `TcpStream`).
+///
+/// ```no_run
+/// use wasmstream::std_io::FromStd;
+///
+/// let engine = wasmstream::Config::new().engine();
+/// let file = std::fs::File::open("module.wasm")?;
+/// let module = wasmstream::compile_streaming(&engine, FromStd::new(file))?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "std")]
+pub mod std_io {
+    pub use embedded_io_adapters::std::FromStd;
+}
