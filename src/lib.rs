@@ -37,14 +37,23 @@ extern crate std;
 mod compile;
 mod config;
 mod error;
+mod instantiate;
+pub mod link;
 mod link_error;
 mod source;
 
 pub use compile::{
-    DEFAULT_WINDOW_BYTES, StreamingCompiler, compile_streaming, compile_streaming_with_window,
+    DEFAULT_WINDOW_BYTES, ImportDeclaration, StreamingCompiler, compile_streaming,
+    compile_streaming_with_window,
 };
 pub use config::{CompilationMode, Config, Engine, Limits};
 pub use error::{CompileError, Error, LinkError, LinkErrorReason, RuntimeError, TypeError};
+pub use instantiate::{
+    InstantiateOptions, Instantiated, instantiate, instantiate_streaming,
+    instantiate_streaming_with,
+};
+pub use link::{Definition, HostFunc, Imports, IntoHostFunc, Namespace};
+pub use link_error::{ExternKind, IndexType};
 pub use source::{Response, Source, SourceError};
 /// wasmi, re-exported: `Store`, `Func`, `Val`, `Module`, `Instance` …
 pub use wasmi;

@@ -51,6 +51,17 @@ pub fn compile_streaming_with_window<S: Source>(
     source: S,
     window: &mut [u8],
 ) -> Result<Module, Error<SourceError<S>>> {
+    drive(StreamingCompiler::new(engine), source, window, |_| Ok(()))
+}
+
+/// The read loop shared by the drivers: checks the source, then reads and
+/// feeds `compiler`; `after_feed` may stop reading with an error of its own.
+pub(crate) fn drive<S: Source>(
+    mut compiler: StreamingCompiler,
+    source: S,
+    window: &mut [u8],
+    mut after_feed: impl FnMut(&StreamingCompiler) -> Result<(), Error<SourceError<S>>>,
+) -> Result<Module, Error<SourceError<S>>> {
     let response = source.into_response();
     response.check()?;
     let mut body = response.into_body();
@@ -60,7 +71,6 @@ pub fn compile_streaming_with_window<S: Source>(
     } else {
         window
     };
-    let mut compiler = StreamingCompiler::new(engine);
     loop {
         // Never read past the point where the compiler can next decide: a
         // bad stream is rejected before more of it is read.
@@ -72,6 +82,7 @@ pub fn compile_streaming_with_window<S: Source>(
             Err(e) => return Err(Error::Io(e)),
         };
         compiler.feed(&window[..read])?;
+        after_feed(&compiler)?;
     }
     Ok(compiler.finish()?)
 }

@@ -10,6 +10,7 @@ use wasmparser::{
 };
 
 use super::custom_skip::CustomSkip;
+use super::imports::ImportRecorder;
 use super::leb::{LebU32, peek_u32};
 use crate::config::{Engine, Limits};
 use crate::error::CompileError;
@@ -32,7 +33,11 @@ enum Stage {
         size: LebU32,
     },
     /// A section's contents, `left` bytes to go.
-    Section { id: u8, left: u32, skip: Option<CustomSkip> },
+    Section {
+        id: u8,
+        left: u32,
+        skip: Option<CustomSkip>,
+    },
 }
 
 /// Compiles a WebAssembly module from bytes fed in chunks of any size,
@@ -80,6 +85,8 @@ pub struct StreamingCompiler {
     validator: Validator,
     func_allocations: Option<FuncValidatorAllocations>,
     failed: Option<CompileError>,
+    /// Import declarations, recorded only when asked for (see `imports.rs`).
+    pub(super) imports: Option<ImportRecorder>,
 }
 
 impl core::fmt::Debug for StreamingCompiler {
@@ -113,6 +120,7 @@ impl StreamingCompiler {
             validator: Validator::new_with_features(features),
             func_allocations: Some(FuncValidatorAllocations::default()),
             failed: None,
+            imports: None,
         }
     }
 
@@ -345,6 +353,9 @@ impl StreamingCompiler {
                 &payload,
                 self.skipped,
             )?;
+            if let Some(imports) = &mut self.imports {
+                imports.observe(&payload);
+            }
             self.parsed += consumed;
         }
     }
@@ -419,7 +430,10 @@ impl StreamingCompiler {
                 self.skipped,
             )?,
             Ok(_) => {
-                return Err(CompileError::new(end, "unexpected data at the end of the module"));
+                return Err(CompileError::new(
+                    end,
+                    "unexpected data at the end of the module",
+                ));
             }
             Err(e) => return Err(binary_error(&e, self.skipped, None)),
         }
