@@ -2,6 +2,7 @@
 //! `WebAssembly.instantiate(module, importObject)` and
 //! `WebAssembly.instantiateStreaming(source, importObject)`.
 
+use alloc::vec::Vec;
 use core::convert::Infallible;
 
 use wasmi::errors::{ErrorKind, InstantiationError};
@@ -10,6 +11,7 @@ use wasmi::{AsContextMut, Instance, Module, TrapCode};
 use crate::compile::{DEFAULT_WINDOW_BYTES, StreamingCompiler, drive};
 use crate::error::{Error, RuntimeError};
 use crate::link::Imports;
+use crate::link_error::ExternKind;
 use crate::source::{Source, SourceError};
 
 /// What [`instantiate_streaming`] returns: the compiled module and its first
@@ -73,6 +75,13 @@ impl<'w> InstantiateOptions<'w> {
 /// runs its start function. A module can be instantiated any number of
 /// times, in one store or many.
 ///
+/// Import numbering: a `wasmi::Module` keeps its imports grouped by kind, so
+/// `instantiate` reads them, and numbers them in errors, in that order —
+/// functions, tables, memories, globals, each in module order. Where a
+/// module mixes kinds, this differs from the import section's order, which
+/// [`instantiate_streaming`] (having seen the import section) uses, as the
+/// JS API does.
+///
 /// ```
 /// use wasmstream::wasmi::Store;
 /// use wasmstream::{Config, Imports, compile_streaming, instantiate};
@@ -109,7 +118,7 @@ pub fn instantiate<T: 'static>(
     module: &Module,
     imports: &Imports<T>,
 ) -> Result<Instance, Error<Infallible>> {
-    instantiate_module(store, module, imports)
+    instantiate_module(store, module, imports, None)
 }
 
 /// The JS API's `WebAssembly.instantiateStreaming(source, importObject)`:
@@ -192,21 +201,25 @@ pub fn instantiate_streaming_with<T: 'static, S: Source>(
     );
     let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
     let window = options.window.unwrap_or(&mut default_window);
-    let mut compiler = StreamingCompiler::new(imports.engine());
-    let module = if options.early_link_check {
+    let mut compiler = StreamingCompiler::new(imports.engine()).with_import_kinds();
+    if options.early_link_check {
         compiler = compiler.with_import_declarations();
-        let mut checked = false;
-        drive(compiler, source, window, |compiler| {
-            if !checked && let Some(declarations) = compiler.import_declarations() {
-                checked = true;
+    }
+    // wasmi's module forgets the import section's order; keep it to number
+    // imports as the JS API does.
+    let mut module_order: Option<Vec<ExternKind>> = None;
+    let module = drive(compiler, source, window, |compiler| {
+        if module_order.is_none()
+            && let Some(kinds) = compiler.import_kinds()
+        {
+            module_order = Some(kinds.to_vec());
+            if let Some(declarations) = compiler.import_declarations() {
                 imports.check_declarations(store.as_context(), declarations)?;
             }
-            Ok(())
-        })?
-    } else {
-        drive(compiler, source, window, |_| Ok(()))?
-    };
-    let instance = instantiate_module(&mut store, &module, imports)?;
+        }
+        Ok(())
+    })?;
+    let instance = instantiate_module(&mut store, &module, imports, module_order.as_deref())?;
     Ok(Instantiated { module, instance })
 }
 
@@ -214,12 +227,13 @@ fn instantiate_module<T: 'static, E>(
     mut store: impl AsContextMut<Data = T>,
     module: &Module,
     imports: &Imports<T>,
+    module_order: Option<&[ExternKind]>,
 ) -> Result<Instance, Error<E>> {
     assert!(
         wasmi::Engine::same(store.as_context().engine(), module.engine()),
         "instantiate: the module was compiled for another engine than the store's"
     );
-    let externs = imports.resolve_module(&mut store, module)?;
+    let externs = imports.resolve_module(&mut store, module, module_order)?;
     Instance::new(&mut store, module, &externs).map_err(|e| Error::Runtime(runtime_error(e)))
 }
 

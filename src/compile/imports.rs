@@ -10,6 +10,7 @@ use wasmi::{
 use wasmparser::{Payload, TypeRef};
 
 use super::StreamingCompiler;
+use crate::link_error::ExternKind;
 
 impl StreamingCompiler {
     /// Asks the compiler to record the module's import declarations, so
@@ -20,8 +21,24 @@ impl StreamingCompiler {
     /// import section, and the declarations until [`finish`](Self::finish).
     #[must_use]
     pub fn with_import_declarations(mut self) -> Self {
-        self.imports = Some(ImportRecorder::default());
+        self.imports = Some(ImportRecorder::full());
         self
+    }
+
+    /// Asks the compiler to record the kind of each import in module order.
+    #[must_use]
+    pub(crate) fn with_import_kinds(mut self) -> Self {
+        if self.imports.is_none() {
+            self.imports = Some(ImportRecorder::kinds_only());
+        }
+        self
+    }
+
+    /// The kind of each import in module order, once the import section has
+    /// been validated (if recorded).
+    #[must_use]
+    pub(crate) fn import_kinds(&self) -> Option<&[ExternKind]> {
+        self.imports.as_ref()?.kinds()
     }
 
     /// The module's imports in order, once its import section has been
@@ -77,26 +94,53 @@ impl ImportDeclaration {
     }
 }
 
-/// Watches validated payloads and keeps the import declarations.
-#[derive(Debug, Default)]
+/// Watches validated payloads and keeps what it was asked for: the kind of
+/// each import in module order (cheap: wasmi's `Module` keeps imports
+/// grouped by kind, which loses the JS API's import numbering), or the
+/// full declarations.
+#[derive(Debug)]
 pub(crate) struct ImportRecorder {
+    full: bool,
     /// The type section's function types, kept only until the import section.
     types: Vec<Option<FuncType>>,
+    kinds: Option<Vec<ExternKind>>,
     declarations: Option<Vec<ImportDeclaration>>,
-    /// Some import has a type wasmi cannot express: record nothing.
-    unsupported: bool,
 }
 
 impl ImportRecorder {
+    /// Records the kind of each import only.
+    pub(crate) fn kinds_only() -> Self {
+        ImportRecorder {
+            full: false,
+            types: Vec::new(),
+            kinds: None,
+            declarations: None,
+        }
+    }
+
+    /// Records the kinds and the full declarations.
+    pub(crate) fn full() -> Self {
+        ImportRecorder {
+            full: true,
+            ..Self::kinds_only()
+        }
+    }
+
     /// The declarations, once the import section has been parsed.
     pub(crate) fn declarations(&self) -> Option<&[ImportDeclaration]> {
         self.declarations.as_deref()
     }
 
+    /// The kind of each import in module order, once the import section has
+    /// been parsed.
+    pub(crate) fn kinds(&self) -> Option<&[ExternKind]> {
+        self.kinds.as_deref()
+    }
+
     /// Looks at one payload the validator has accepted.
     pub(crate) fn observe(&mut self, payload: &Payload<'_>) {
         match payload {
-            Payload::TypeSection(reader) => {
+            Payload::TypeSection(reader) if self.full => {
                 self.types = reader
                     .clone()
                     .into_iter_err_on_gc_types()
@@ -104,27 +148,29 @@ impl ImportRecorder {
                     .collect();
             }
             Payload::ImportSection(reader) => {
-                let mut declarations = Vec::with_capacity(reader.count() as usize);
-                for import in reader.clone() {
-                    let Some(declaration) = import.ok().and_then(|import| {
-                        Some(ImportDeclaration {
-                            module: import.module.into(),
-                            name: import.name.into(),
-                            ty: self.extern_type(import.ty)?,
+                self.kinds = reader
+                    .clone()
+                    .into_iter()
+                    .map(|import| import.ok().and_then(|import| kind(import.ty)))
+                    .collect();
+                if self.full {
+                    self.declarations = reader
+                        .clone()
+                        .into_iter()
+                        .map(|import| {
+                            let import = import.ok()?;
+                            Some(ImportDeclaration {
+                                module: import.module.into(),
+                                name: import.name.into(),
+                                ty: self.extern_type(import.ty)?,
+                            })
                         })
-                    }) else {
-                        self.unsupported = true;
-                        break;
-                    };
-                    declarations.push(declaration);
-                }
-                if !self.unsupported {
-                    self.declarations = Some(declarations);
+                        .collect();
                 }
                 self.types = Vec::new();
             }
             // Types are needed only by the import section, which comes next.
-            Payload::Version { .. } => {}
+            Payload::Version { .. } | Payload::TypeSection(_) | Payload::CustomSection(_) => {}
             _ => self.types = Vec::new(),
         }
     }
@@ -177,6 +223,16 @@ fn table64(element: RefType, initial: u64, maximum: Option<u64>) -> Option<Table
 #[cfg(not(feature = "memory64"))]
 fn table64(_element: RefType, _initial: u64, _maximum: Option<u64>) -> Option<TableType> {
     None
+}
+
+fn kind(ty: TypeRef) -> Option<ExternKind> {
+    match ty {
+        TypeRef::Func(_) => Some(ExternKind::Func),
+        TypeRef::Table(_) => Some(ExternKind::Table),
+        TypeRef::Memory(_) => Some(ExternKind::Memory),
+        TypeRef::Global(_) => Some(ExternKind::Global),
+        TypeRef::Tag(_) => None,
+    }
 }
 
 fn func_type(ty: &wasmparser::FuncType) -> Option<FuncType> {

@@ -6,8 +6,8 @@ use alloc::vec::Vec;
 use core::convert::Infallible;
 
 use wasmi::{
-    AsContext, AsContextMut, Extern, ExternType, FuncType, GlobalType, MemoryType, Module,
-    StoreContext, TableType,
+    AsContext, AsContextMut, Extern, ExternType, FuncType, GlobalType, ImportType, MemoryType,
+    Module, StoreContext, TableType,
 };
 
 use super::{Definition, Imports};
@@ -19,6 +19,10 @@ impl<T: 'static> Imports<T> {
     /// Reads the imports of `module`: resolves each import, in module import
     /// order, to an [`Extern`] in `store`, making host functions there. The
     /// result is what `wasmi::Instance::new` takes.
+    ///
+    /// "Module import order" is wasmi's: functions, tables, memories,
+    /// globals, each in the import section's order (a `wasmi::Module` keeps
+    /// no other); see [`instantiate`](crate::instantiate).
     ///
     /// ```
     /// use wasmstream::wasmi::{Instance, Store};
@@ -56,7 +60,7 @@ impl<T: 'static> Imports<T> {
         store: impl AsContextMut<Data = T>,
         module: &Module,
     ) -> Result<Vec<Extern>, Error<Infallible>> {
-        self.resolve_module(store, module)
+        self.resolve_module(store, module, None)
     }
 
     /// Checks import declarations (from
@@ -80,13 +84,23 @@ impl<T: 'static> Imports<T> {
         self.check_declarations(store, declarations)
     }
 
+    /// Resolves the imports of `module`, in module order if `module_order`
+    /// gives the kind of each import in the import section's order, in
+    /// wasmi's order (functions, tables, memories, globals) otherwise. The
+    /// result is in wasmi's order, as `Instance::new` wants it.
     pub(crate) fn resolve_module<E>(
         &self,
         mut store: impl AsContextMut<Data = T>,
         module: &Module,
+        module_order: Option<&[ExternKind]>,
     ) -> Result<Vec<Extern>, Error<E>> {
-        let mut externs = Vec::with_capacity(module.imports().len());
-        for (index, import) in module.imports().enumerate() {
+        let imports: Vec<ImportType<'_>> = module.imports().collect();
+        let positions = module_order
+            .and_then(|kinds| wasmi_positions(kinds, &imports))
+            .unwrap_or_else(|| (0..imports.len()).collect());
+        let mut externs: Vec<Option<Extern>> = alloc::vec![None; imports.len()];
+        for (index, &position) in positions.iter().enumerate() {
+            let import = &imports[position];
             let index = u32::try_from(index).unwrap_or(u32::MAX);
             let item = self.read_import(
                 store.as_context(),
@@ -95,12 +109,13 @@ impl<T: 'static> Imports<T> {
                 import.name(),
                 import.ty(),
             )?;
-            externs.push(match item {
+            externs[position] = Some(match item {
                 Definition::Func(func) => Extern::Func(func.to_func(&mut store)),
                 Definition::Extern(item) => *item,
             });
         }
-        Ok(externs)
+        // Every position is filled: `positions` is a permutation.
+        Ok(externs.into_iter().flatten().collect())
     }
 
     pub(crate) fn check_declarations<E>(
@@ -150,6 +165,47 @@ impl<T: 'static> Imports<T> {
             Err(reason) => Err(link_error(reason)),
         }
     }
+}
+
+/// For each import in module order, its position in wasmi's order, where
+/// imports are grouped by kind (functions, tables, memories, globals), each
+/// group in module order. `None` if `kinds` does not describe `imports`.
+fn wasmi_positions(kinds: &[ExternKind], imports: &[ImportType<'_>]) -> Option<Vec<usize>> {
+    const GROUPS: [ExternKind; 4] = [
+        ExternKind::Func,
+        ExternKind::Table,
+        ExternKind::Memory,
+        ExternKind::Global,
+    ];
+    let group = |kind: ExternKind| GROUPS.iter().position(|&k| k == kind).unwrap_or(0);
+    let mut next = [0usize; 4];
+    for import in imports {
+        next[group(ExternKind::of_type(import.ty()))] += 1;
+    }
+    let mut counts = [0usize; 4];
+    for &kind in kinds {
+        counts[group(kind)] += 1;
+    }
+    if kinds.len() != imports.len() || counts != next {
+        return None;
+    }
+    // `next[g]` becomes the wasmi position of the next import of group `g`.
+    let mut start = 0;
+    for slot in &mut next {
+        let len = *slot;
+        *slot = start;
+        start += len;
+    }
+    Some(
+        kinds
+            .iter()
+            .map(|&kind| {
+                let slot = &mut next[group(kind)];
+                *slot += 1;
+                *slot - 1
+            })
+            .collect(),
+    )
 }
 
 /// Whether `item` matches the imported type `wanted` (the Wasm spec's
