@@ -233,10 +233,10 @@ fn check_item<T>(
             check_global(*wanted, global.ty(store))
         }
         (ExternType::Memory(wanted), Extern::Memory(memory)) => {
-            check_memory(*wanted, memory.ty(&store), memory.size(&store))
+            check_memory(*wanted, memory.ty(store), memory.size(store))
         }
         (ExternType::Table(wanted), Extern::Table(table)) => {
-            check_table(*wanted, table.ty(&store), table.size(&store))
+            check_table(*wanted, table.ty(store), table.size(store))
         }
         (wanted, provided) => Err(LinkErrorReason::WrongKind {
             wanted: ExternKind::of_type(wanted),
