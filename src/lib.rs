@@ -22,6 +22,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! [`instantiate_streaming`] compiles and instantiates in one call, linking
+//! the module's imports against an import object, [`Imports`], as the JS
+//! API's "read the imports" does; a missing or mismatched import is a
+//! [`LinkError`] that names it (`import #1 "env" "f": imported function has
+//! type (i32) -> (), module wants (i64) -> ()`).
+//!
 //! ## Memory
 //!
 //! Peak RAM is the read window (fixed, chosen by the caller), the staged
