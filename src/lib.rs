@@ -43,8 +43,12 @@ mod source;
 pub use compile::{
     DEFAULT_WINDOW_BYTES, StreamingCompiler, compile_streaming, compile_streaming_with_window,
 };
+#[cfg(feature = "async")]
+pub use compile::{compile_streaming_async, compile_streaming_with_window_async};
 pub use config::{CompilationMode, Config, Engine, Limits};
 pub use error::{CompileError, Error, LinkError, LinkErrorReason, RuntimeError, TypeError};
+#[cfg(feature = "async")]
+pub use source::{AsyncSource, AsyncSourceError};
 pub use source::{Response, Source, SourceError};
 /// wasmi, re-exported: `Store`, `Func`, `Val`, `Module`, `Instance` …
 pub use wasmi;

@@ -1,6 +1,6 @@
 //! The blocking driver: read into a fixed window, feed, repeat.
 
-use embedded_io::{Error as _, ErrorKind, Read};
+use embedded_io::{ErrorKind, Read};
 use wasmi::Module;
 
 use super::StreamingCompiler;
@@ -55,23 +55,38 @@ pub fn compile_streaming_with_window<S: Source>(
     response.check()?;
     let mut body = response.into_body();
     let mut one_byte = [0u8; 1];
-    let window = if window.is_empty() {
-        &mut one_byte[..]
-    } else {
-        window
-    };
+    let window = usable_window(window, &mut one_byte);
     let mut compiler = StreamingCompiler::new(engine);
     loop {
-        // Never read past the point where the compiler can next decide: a
-        // bad stream is rejected before more of it is read.
         let want = compiler.wanted().min(window.len());
-        let read = match body.read(&mut window[..want]) {
-            Ok(0) => break,
-            Ok(read) => read,
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::Io(e)),
-        };
-        compiler.feed(&window[..read])?;
+        let result = body.read(&mut window[..want]);
+        if !feed_read(&mut compiler, window, result)? {
+            break;
+        }
     }
     Ok(compiler.finish()?)
+}
+
+/// The caller's window, or a one-byte one if it is empty.
+pub(crate) fn usable_window<'a>(window: &'a mut [u8], one_byte: &'a mut [u8; 1]) -> &'a mut [u8] {
+    if window.is_empty() { one_byte } else { window }
+}
+
+/// Feeds the outcome of one read to the compiler; `Ok(false)` at the end of
+/// the stream. Drivers read at most `compiler.wanted()` bytes, so a bad
+/// stream is rejected before more of it is read; `Interrupted` is retried.
+pub(crate) fn feed_read<E: embedded_io::Error>(
+    compiler: &mut StreamingCompiler,
+    window: &[u8],
+    result: Result<usize, E>,
+) -> Result<bool, Error<E>> {
+    match result {
+        Ok(0) => Ok(false),
+        Ok(read) => {
+            compiler.feed(&window[..read])?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == ErrorKind::Interrupted => Ok(true),
+        Err(e) => Err(Error::Io(e)),
+    }
 }
