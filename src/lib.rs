@@ -52,14 +52,20 @@ pub use compile::{
     DEFAULT_WINDOW_BYTES, ImportDeclaration, StreamingCompiler, compile_streaming,
     compile_streaming_with_window,
 };
+#[cfg(feature = "async")]
+pub use compile::{compile_streaming_async, compile_streaming_with_window_async};
 pub use config::{CompilationMode, Config, Engine, Limits};
 pub use error::{CompileError, Error, LinkError, LinkErrorReason, RuntimeError, TypeError};
 pub use instantiate::{
     InstantiateOptions, Instantiated, instantiate, instantiate_streaming,
     instantiate_streaming_with,
 };
+#[cfg(feature = "async")]
+pub use instantiate::{instantiate_streaming_async, instantiate_streaming_with_async};
 pub use link::{Definition, HostFunc, Imports, IntoHostFunc, Namespace};
 pub use link_error::{ExternKind, IndexType};
+#[cfg(feature = "async")]
+pub use source::{AsyncSource, AsyncSourceError};
 pub use source::{Response, Source, SourceError};
 /// wasmi, re-exported: `Store`, `Func`, `Val`, `Module`, `Instance` …
 pub use wasmi;

@@ -1,6 +1,6 @@
 //! The blocking driver: read into a fixed window, feed, repeat.
 
-use embedded_io::{Error as _, ErrorKind, Read};
+use embedded_io::{ErrorKind, Read};
 use wasmi::Module;
 
 use super::StreamingCompiler;
@@ -51,38 +51,42 @@ pub fn compile_streaming_with_window<S: Source>(
     source: S,
     window: &mut [u8],
 ) -> Result<Module, Error<SourceError<S>>> {
-    drive(StreamingCompiler::new(engine), source, window, |_| Ok(()))
-}
-
-/// The read loop shared by the drivers: checks the source, then reads and
-/// feeds `compiler`; `after_feed` may stop reading with an error of its own.
-pub(crate) fn drive<S: Source>(
-    mut compiler: StreamingCompiler,
-    source: S,
-    window: &mut [u8],
-    mut after_feed: impl FnMut(&StreamingCompiler) -> Result<(), Error<SourceError<S>>>,
-) -> Result<Module, Error<SourceError<S>>> {
     let response = source.into_response();
     response.check()?;
     let mut body = response.into_body();
     let mut one_byte = [0u8; 1];
-    let window = if window.is_empty() {
-        &mut one_byte[..]
-    } else {
-        window
-    };
+    let window = usable_window(window, &mut one_byte);
+    let mut compiler = StreamingCompiler::new(engine);
     loop {
-        // Never read past the point where the compiler can next decide: a
-        // bad stream is rejected before more of it is read.
         let want = compiler.wanted().min(window.len());
-        let read = match body.read(&mut window[..want]) {
-            Ok(0) => break,
-            Ok(read) => read,
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::Io(e)),
-        };
-        compiler.feed(&window[..read])?;
-        after_feed(&compiler)?;
+        let result = body.read(&mut window[..want]);
+        if !feed_read(&mut compiler, window, result)? {
+            break;
+        }
     }
     Ok(compiler.finish()?)
+}
+
+/// The caller's window, or a one-byte one if it is empty.
+pub(crate) fn usable_window<'a>(window: &'a mut [u8], one_byte: &'a mut [u8; 1]) -> &'a mut [u8] {
+    if window.is_empty() { one_byte } else { window }
+}
+
+/// Feeds the outcome of one read to the compiler; `Ok(false)` at the end of
+/// the stream. Drivers read at most `compiler.wanted()` bytes, so a bad
+/// stream is rejected before more of it is read; `Interrupted` is retried.
+pub(crate) fn feed_read<E: embedded_io::Error>(
+    compiler: &mut StreamingCompiler,
+    window: &[u8],
+    result: Result<usize, E>,
+) -> Result<bool, Error<E>> {
+    match result {
+        Ok(0) => Ok(false),
+        Ok(read) => {
+            compiler.feed(&window[..read])?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == ErrorKind::Interrupted => Ok(true),
+        Err(e) => Err(Error::Io(e)),
+    }
 }

@@ -2,17 +2,24 @@
 //! `WebAssembly.instantiate(module, importObject)` and
 //! `WebAssembly.instantiateStreaming(source, importObject)`.
 
+mod streaming;
+#[cfg(feature = "async")]
+mod streaming_async;
+
 use alloc::vec::Vec;
 use core::convert::Infallible;
 
 use wasmi::errors::{ErrorKind, InstantiationError};
-use wasmi::{AsContextMut, Instance, Module, TrapCode};
+use wasmi::{AsContext, AsContextMut, Instance, Module, TrapCode};
 
-use crate::compile::{DEFAULT_WINDOW_BYTES, StreamingCompiler, drive};
+pub use streaming::{instantiate_streaming, instantiate_streaming_with};
+#[cfg(feature = "async")]
+pub use streaming_async::{instantiate_streaming_async, instantiate_streaming_with_async};
+
+use crate::compile::StreamingCompiler;
 use crate::error::{Error, RuntimeError};
 use crate::link::Imports;
 use crate::link_error::ExternKind;
-use crate::source::{Source, SourceError};
 
 /// What [`instantiate_streaming`] returns: the compiled module and its first
 /// instance (the JS API's `WebAssemblyInstantiatedSource`). The module can be
@@ -121,109 +128,7 @@ pub fn instantiate<T: 'static>(
     instantiate_module(store, module, imports, None)
 }
 
-/// The JS API's `WebAssembly.instantiateStreaming(source, importObject)`:
-/// compiles the module while it arrives (as
-/// [`compile_streaming`](crate::compile_streaming), with `imports`' engine),
-/// then instantiates it in `store` as [`instantiate`] does.
-///
-/// This is the MDN example, in Rust:
-///
-/// ```
-/// use wasmstream::wasmi::Store;
-/// use wasmstream::{Config, Imports, Instantiated, instantiate_streaming};
-///
-/// let engine = Config::new().engine();
-/// let mut store = Store::new(&engine, ());
-/// let mut imports = Imports::new(&engine);
-/// imports.func_wrap("my_namespace", "imported_func", |arg: i32| println!("{arg}"));
-///
-/// let wasm = wat::parse_str(r#"(module
-///     (import "my_namespace" "imported_func" (func $imported_func (param i32)))
-///     (func (export "exported_func") (call $imported_func (i32.const 42))))"#)?;
-/// let Instantiated { instance, .. } = instantiate_streaming(&mut store, &wasm[..], &imports)?;
-/// instance.get_typed_func::<(), ()>(&store, "exported_func")?.call(&mut store, ())?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// # Errors
-///
-/// In the JS API's order: [`Error::Type`] for a bad source,
-/// [`Error::Compile`] for a bad module, then the errors of [`instantiate`];
-/// [`Error::Io`] if the reader fails. Reading stops at the first error.
-///
-/// # Panics
-///
-/// If `store` belongs to another engine than `imports`, or as
-/// [`instantiate`].
-pub fn instantiate_streaming<T: 'static, S: Source>(
-    store: impl AsContextMut<Data = T>,
-    source: S,
-    imports: &Imports<T>,
-) -> Result<Instantiated, Error<SourceError<S>>> {
-    instantiate_streaming_with(store, source, imports, InstantiateOptions::new())
-}
-
-/// [`instantiate_streaming`] with a chosen read window and, if asked, the
-/// early link check (see [`InstantiateOptions`]).
-///
-/// ```
-/// use wasmstream::wasmi::Store;
-/// use wasmstream::{Config, Error, Imports, InstantiateOptions, instantiate_streaming_with};
-///
-/// let engine = Config::new().engine();
-/// let mut store = Store::new(&engine, ());
-/// let imports = Imports::new(&engine); // no "env" namespace
-/// let wasm = wat::parse_str(r#"(module (import "env" "f" (func)) (func (export "g")))"#)?;
-///
-/// let options = InstantiateOptions::new().early_link_check(true);
-/// let error = instantiate_streaming_with(&mut store, &wasm[..], &imports, options).unwrap_err();
-/// assert!(matches!(error, Error::Type(_)));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// # Errors
-///
-/// As [`instantiate_streaming`]; with the early link check, a Type or Link
-/// error is reported as soon as the import section has arrived.
-///
-/// # Panics
-///
-/// As [`instantiate_streaming`].
-pub fn instantiate_streaming_with<T: 'static, S: Source>(
-    mut store: impl AsContextMut<Data = T>,
-    source: S,
-    imports: &Imports<T>,
-    options: InstantiateOptions<'_>,
-) -> Result<Instantiated, Error<SourceError<S>>> {
-    assert!(
-        wasmi::Engine::same(store.as_context().engine(), imports.engine()),
-        "instantiate_streaming: the store and the import object belong to different engines"
-    );
-    let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
-    let window = options.window.unwrap_or(&mut default_window);
-    let mut compiler = StreamingCompiler::new(imports.engine()).with_import_kinds();
-    if options.early_link_check {
-        compiler = compiler.with_import_declarations();
-    }
-    // wasmi's module forgets the import section's order; keep it to number
-    // imports as the JS API does.
-    let mut module_order: Option<Vec<ExternKind>> = None;
-    let module = drive(compiler, source, window, |compiler| {
-        if module_order.is_none()
-            && let Some(kinds) = compiler.import_kinds()
-        {
-            module_order = Some(kinds.to_vec());
-            if let Some(declarations) = compiler.import_declarations() {
-                imports.check_declarations(store.as_context(), declarations)?;
-            }
-        }
-        Ok(())
-    })?;
-    let instance = instantiate_module(&mut store, &module, imports, module_order.as_deref())?;
-    Ok(Instantiated { module, instance })
-}
-
-fn instantiate_module<T: 'static, E>(
+pub(crate) fn instantiate_module<T: 'static, E>(
     mut store: impl AsContextMut<Data = T>,
     module: &Module,
     imports: &Imports<T>,
@@ -247,4 +152,70 @@ fn runtime_error(error: wasmi::Error) -> RuntimeError {
         return RuntimeError::new(wasmi::Error::from(TrapCode::TableOutOfBounds));
     }
     RuntimeError::new(error)
+}
+
+/// What the streaming drivers do around the compiler: record the import
+/// section's order (wasmi's module forgets it, and the JS API numbers
+/// imports by it) and, if asked, check the imports as soon as they are
+/// declared.
+pub(crate) struct StreamingLink<'i, T> {
+    imports: &'i Imports<T>,
+    module_order: Option<Vec<ExternKind>>,
+}
+
+impl<'i, T: 'static> StreamingLink<'i, T> {
+    /// A compiler for `imports`' engine, recording what this needs.
+    ///
+    /// # Panics
+    ///
+    /// If `store` belongs to another engine than `imports`.
+    pub(crate) fn new(
+        store: impl AsContext<Data = T>,
+        imports: &'i Imports<T>,
+        early_link_check: bool,
+    ) -> (Self, StreamingCompiler) {
+        assert!(
+            wasmi::Engine::same(store.as_context().engine(), imports.engine()),
+            "instantiate_streaming: the store and the import object belong to different engines"
+        );
+        let mut compiler = StreamingCompiler::new(imports.engine()).with_import_kinds();
+        if early_link_check {
+            compiler = compiler.with_import_declarations();
+        }
+        let link = StreamingLink {
+            imports,
+            module_order: None,
+        };
+        (link, compiler)
+    }
+
+    /// Called after each read: once the import section has arrived, keeps
+    /// its order and runs the early link check if it was asked for.
+    pub(crate) fn after_feed<E>(
+        &mut self,
+        compiler: &StreamingCompiler,
+        store: impl AsContext<Data = T>,
+    ) -> Result<(), Error<E>> {
+        if self.module_order.is_none()
+            && let Some(kinds) = compiler.import_kinds()
+        {
+            self.module_order = Some(kinds.to_vec());
+            if let Some(declarations) = compiler.import_declarations() {
+                self.imports.check_declarations(store, declarations)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Finishes compiling and instantiates.
+    pub(crate) fn finish<E>(
+        self,
+        store: impl AsContextMut<Data = T>,
+        compiler: StreamingCompiler,
+    ) -> Result<Instantiated, Error<E>> {
+        let module = compiler.finish()?;
+        let instance =
+            instantiate_module(store, &module, self.imports, self.module_order.as_deref())?;
+        Ok(Instantiated { module, instance })
+    }
 }

@@ -1,0 +1,60 @@
+//! The async driver, twin of the blocking one: read into a fixed window,
+//! feed, repeat — with `embedded_io_async::Read`.
+
+use embedded_io_async::Read;
+use wasmi::Module;
+
+use super::StreamingCompiler;
+use super::driver::{DEFAULT_WINDOW_BYTES, feed_read, usable_window};
+use crate::config::Engine;
+use crate::error::Error;
+use crate::source::{AsyncSource, AsyncSourceError};
+
+/// The async twin of [`compile_streaming`](crate::compile_streaming), for
+/// `embedded_io_async::Read` sources (an embassy TCP socket, a DMA UART).
+///
+/// ```
+/// let engine = wasmstream::Config::new().engine();
+/// let wasm = wat::parse_str(r#"(module (func (export "f")))"#)?;
+/// let module = embassy_futures::block_on(wasmstream::compile_streaming_async(&engine, &wasm[..]))?;
+/// assert!(module.get_export("f").is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`compile_streaming`](crate::compile_streaming).
+pub async fn compile_streaming_async<S: AsyncSource>(
+    engine: &Engine,
+    source: S,
+) -> Result<Module, Error<AsyncSourceError<S>>> {
+    let mut window = [0u8; DEFAULT_WINDOW_BYTES];
+    compile_streaming_with_window_async(engine, source, &mut window).await
+}
+
+/// The async twin of
+/// [`compile_streaming_with_window`](crate::compile_streaming_with_window).
+///
+/// # Errors
+///
+/// As [`compile_streaming`](crate::compile_streaming).
+pub async fn compile_streaming_with_window_async<S: AsyncSource>(
+    engine: &Engine,
+    source: S,
+    window: &mut [u8],
+) -> Result<Module, Error<AsyncSourceError<S>>> {
+    let response = source.into_response();
+    response.check()?;
+    let mut body = response.into_body();
+    let mut one_byte = [0u8; 1];
+    let window = usable_window(window, &mut one_byte);
+    let mut compiler = StreamingCompiler::new(engine);
+    loop {
+        let want = compiler.wanted().min(window.len());
+        let result = body.read(&mut window[..want]).await;
+        if !feed_read(&mut compiler, window, result)? {
+            break;
+        }
+    }
+    Ok(compiler.finish()?)
+}
