@@ -48,7 +48,7 @@ pub struct InstantiateOptions<'w> {
 }
 
 impl<'w> InstantiateOptions<'w> {
-    /// The defaults: a [`DEFAULT_WINDOW_BYTES`] window on the stack, no early
+    /// The defaults: a [`DEFAULT_WINDOW_BYTES`](crate::DEFAULT_WINDOW_BYTES) window on the stack, no early
     /// link check.
     #[must_use]
     pub fn new() -> Self {
