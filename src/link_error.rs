@@ -46,6 +46,27 @@ pub struct LinkError {
 ///
 /// Memory and table sizes compare the *current* size of the provided memory
 /// or table with the module's declared minimum, as the Wasm spec does.
+///
+/// ```
+/// use wasmstream::wasmi::Store;
+/// use wasmstream::{Config, Error, Imports, LinkErrorReason, instantiate_streaming};
+///
+/// let engine = Config::new().engine();
+/// let mut store = Store::new(&engine, ());
+/// let mut imports = Imports::new(&engine);
+/// imports.func_wrap("env", "tick", |_: i64| {});
+/// let wasm = wat::parse_str(r#"(module (import "env" "tick" (func (param i32))))"#)?;
+/// match instantiate_streaming(&mut store, &wasm[..], &imports) {
+///     Err(Error::Link(e)) => match e.reason {
+///         LinkErrorReason::FuncType { wanted, provided } => {
+///             assert_eq!((wanted.params().len(), provided.params().len()), (1, 1));
+///         }
+///         other => panic!("unexpected reason {other:?}"),
+///     },
+///     other => panic!("expected a LinkError, got {other:?}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LinkErrorReason {
@@ -142,6 +163,12 @@ pub enum LinkErrorReason {
 }
 
 /// The four kinds of importable items.
+///
+/// ```
+/// use wasmstream::ExternKind;
+///
+/// assert_eq!(ExternKind::Memory.to_string(), "memory");
+/// ```
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
 pub enum ExternKind {
     /// A function.
@@ -200,6 +227,12 @@ impl fmt::Display for ExternKind {
 }
 
 /// The index type of a memory or table: 32-bit, or 64-bit (memory64 proposal).
+///
+/// ```
+/// use wasmstream::IndexType;
+///
+/// assert_eq!(IndexType::I64.to_string(), "i64");
+/// ```
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
 pub enum IndexType {
     /// Addressed with `i32`.

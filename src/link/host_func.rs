@@ -107,6 +107,21 @@ impl<T: 'static> HostFunc<T> {
 /// `Fn(Caller<T>, A1, …, An) -> R`, for up to 16 parameters.
 ///
 /// Implemented for every such closure; there is nothing to implement by hand.
+///
+/// ```
+/// use wasmstream::HostFunc;
+/// use wasmstream::wasmi::Caller;
+///
+/// // A counter kept in the store's data; traps (returns an error) past 100.
+/// let count = HostFunc::<u32>::wrap(|mut caller: Caller<'_, u32>| {
+///     *caller.data_mut() += 1;
+///     if *caller.data() > 100 {
+///         return Err(wasmstream::wasmi::Error::new("too many ticks"));
+///     }
+///     Ok(*caller.data() as i32)
+/// });
+/// assert_eq!(count.ty().results().len(), 1);
+/// ```
 pub trait IntoHostFunc<T, Params, Results>: Send + Sync + 'static {
     /// Wraps the closure.
     fn into_host_func(self) -> HostFunc<T>;
@@ -114,6 +129,17 @@ pub trait IntoHostFunc<T, Params, Results>: Send + Sync + 'static {
 
 /// Marks, in [`IntoHostFunc`]'s parameter list, the closures that take a
 /// [`Caller`] first. It only tells the two closure shapes apart.
+///
+/// ```
+/// use wasmstream::link::{HostFunc, IntoHostFunc, WithCaller};
+/// use wasmstream::wasmi::Caller;
+///
+/// fn wrap_with_caller<F: IntoHostFunc<(), (WithCaller, i32), ()>>(f: F) -> HostFunc<()> {
+///     f.into_host_func()
+/// }
+/// let func = wrap_with_caller(|_caller: Caller<'_, ()>, _x: i32| {});
+/// assert_eq!(func.ty().params().len(), 1);
+/// ```
 #[derive(Debug, Copy, Clone)]
 pub struct WithCaller;
 

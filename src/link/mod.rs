@@ -20,6 +20,18 @@ use crate::config::Engine;
 ///
 /// Items that live in a store may only be used with that store (wasmi
 /// panics otherwise); host functions work with any store of the engine.
+///
+/// ```
+/// use wasmstream::wasmi::{Memory, MemoryType, Store};
+/// use wasmstream::{Config, Definition, HostFunc};
+///
+/// let engine = Config::new().engine();
+/// let mut store = Store::new(&engine, ());
+/// let memory = Memory::new(&mut store, MemoryType::new(1, None))?;
+/// let items: [Definition<()>; 2] = [memory.into(), HostFunc::wrap(|x: i32| x + 1).into()];
+/// assert!(matches!(items[1], Definition::Func(_)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub enum Definition<T> {
     /// A host function, made in the store at instantiation.
     Func(HostFunc<T>),

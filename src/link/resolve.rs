@@ -69,6 +69,23 @@ impl<T: 'static> Imports<T> {
     /// same errors [`resolve`](Self::resolve) would report, before the module
     /// exists.
     ///
+    /// ```
+    /// use wasmstream::wasmi::Store;
+    /// use wasmstream::{Config, Error, Imports, StreamingCompiler};
+    ///
+    /// let engine = Config::new().engine();
+    /// let store = Store::new(&engine, ());
+    /// let mut imports = Imports::new(&engine);
+    /// imports.func_wrap("env", "f", |_: i32| {});
+    ///
+    /// let wasm = wat::parse_str(r#"(module (import "env" "f" (func (param f64))) (func))"#)?;
+    /// let mut compiler = StreamingCompiler::new(&engine).with_import_declarations();
+    /// compiler.feed(&wasm)?; // a driver would check as soon as this is `Some`
+    /// let declared = compiler.import_declarations().expect("import section arrived");
+    /// assert!(matches!(imports.check(&store, declared), Err(Error::Link(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// As [`resolve`](Self::resolve).
