@@ -32,7 +32,11 @@ enum Stage {
         size: LebU32,
     },
     /// A section's contents, `left` bytes to go.
-    Section { id: u8, left: u32, skip: Option<CustomSkip> },
+    Section {
+        id: u8,
+        left: u32,
+        skip: Option<CustomSkip>,
+    },
 }
 
 /// Compiles a WebAssembly module from bytes fed in chunks of any size,
@@ -419,7 +423,10 @@ impl StreamingCompiler {
                 self.skipped,
             )?,
             Ok(_) => {
-                return Err(CompileError::new(end, "unexpected data at the end of the module"));
+                return Err(CompileError::new(
+                    end,
+                    "unexpected data at the end of the module",
+                ));
             }
             Err(e) => return Err(binary_error(&e, self.skipped, None)),
         }
