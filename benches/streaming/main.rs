@@ -6,7 +6,9 @@
 //! `docs/memory.md`.
 
 mod counting_alloc;
+mod func_gen;
 mod module_gen;
+mod rng;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -27,7 +29,7 @@ const WINDOW: usize = 4096;
 
 /// The module: about 1.3 MB, nearly all of it code.
 const SHAPE: Shape = Shape {
-    seed: 0x5eed_0f_0b5e55ed,
+    seed: 0x5eed_0f0b_5e55_ed00,
     functions: 2800,
     data_bytes: 96 * 1024,
 };
@@ -40,11 +42,15 @@ fn main() {
     let iterations: usize = std::env::var("WASMSTREAM_BENCH_ITERATIONS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(31);
+        .unwrap_or(51);
     let generated = module_gen::generate(SHAPE);
     let plain = generated.plain.clone();
     let debug = generated.with_debug(SHAPE.seed ^ 0xdeb, DEBUG_FACTOR * plain.len());
     describe(&generated, &debug);
+    if let Ok(what) = std::env::var("WASMSTREAM_BENCH_PROFILE") {
+        profile(&what, iterations, &plain);
+        return;
+    }
 
     println!(
         "\n## (a) CPU time: compile_streaming (4 KiB window) ÷ read-all (4 KiB chunks) + Module::new\n"
@@ -127,11 +133,19 @@ fn main() {
         );
     }
 
-    println!("\n## Peak-heap breakdown of compile_streaming (for docs/memory.md)\n");
+    println!("\n## Peak-heap breakdown, bytes (for docs/memory.md)\n");
+    let mut columns = Vec::new();
+    let mut header = String::from("| term |");
     for mode in [CompilationMode::Lazy, CompilationMode::Eager] {
         for (name, bytes) in [("plain", &plain), ("+debug", &debug)] {
-            breakdown(mode, name, bytes);
+            header += &format!(" {mode:?} {name} |");
+            columns.push(breakdown(mode, bytes));
         }
+    }
+    println!("{header}\n|---|---:|---:|---:|---:|");
+    for (row, (term, _)) in columns[0].iter().enumerate() {
+        let cells: String = columns.iter().map(|c| format!(" {} |", c[row].1)).collect();
+        println!("| {term} |{cells}");
     }
 }
 
@@ -153,6 +167,28 @@ fn describe(generated: &Generated, debug: &[u8]) {
         let engine = engine(CompilationMode::Lazy);
         wasmi::Module::new(&engine, bytes).expect("the generated module is valid");
     }
+}
+
+/// Repeats one side only, for `perf record` or `valgrind --tool=callgrind`.
+fn profile(what: &str, iterations: usize, bytes: &[u8]) {
+    let (mode, streaming) = match what {
+        "stream-lazy" => (CompilationMode::Lazy, true),
+        "stream-eager" => (CompilationMode::Eager, true),
+        "baseline-lazy" => (CompilationMode::Lazy, false),
+        "baseline-eager" => (CompilationMode::Eager, false),
+        _ => panic!(
+            "WASMSTREAM_BENCH_PROFILE: stream-lazy|stream-eager|baseline-lazy|baseline-eager"
+        ),
+    };
+    let mut total = Duration::ZERO;
+    for _ in 0..iterations {
+        total += if streaming {
+            timed(mode, |engine| stream(engine, bytes))
+        } else {
+            timed(mode, |engine| read_all_then_compile(engine, bytes))
+        };
+    }
+    println!("{what}: {} per run", ms(total / iterations as u32));
 }
 
 fn engine(mode: CompilationMode) -> Engine {
@@ -291,8 +327,9 @@ fn peak(mode: CompilationMode, work: impl FnOnce(&Engine) -> Module) -> Peak {
     peak
 }
 
-/// Heap at each step of a streaming compile, fed through a 4 KiB window.
-fn breakdown(mode: CompilationMode, name: &str, bytes: &[u8]) {
+/// Heap at each step of a streaming compile fed through a 4 KiB window,
+/// and of the read-all baseline: (term, bytes) rows.
+fn breakdown(mode: CompilationMode, bytes: &[u8]) -> Vec<(&'static str, i64)> {
     let engine = engine(mode);
     let probe = Probe::start();
     let mut compiler = StreamingCompiler::new(&engine);
@@ -306,38 +343,66 @@ fn breakdown(mode: CompilationMode, name: &str, bytes: &[u8]) {
         }
         compiler.feed(&window[..n]).expect("valid module");
     }
-    let after_feed = probe.live();
+    let after_feed = probe.live() as i64;
     let feed_peak = probe.peak_so_far();
     let module = compiler.finish().expect("valid module");
     let total = probe.stop();
-    let staged = staged_len(bytes);
-    println!("### {mode:?}, {name} ({} bytes streamed)\n", bytes.len());
-    println!("| term | bytes |");
-    println!("|---|---:|");
-    println!("| read window (stack, not heap) | {WINDOW} |");
-    println!("| staged module bytes (stream minus custom sections) | {staged} |");
-    println!("| live heap after the last feed (staged + parser/validator state) | {after_feed} |");
-    println!(
-        "| → parser/validator state | {} |",
-        after_feed as i64 - staged as i64
-    );
-    println!(
-        "| peak while feeding (moving / in place) | {} / {} |",
-        feed_peak.moving, feed_peak.in_place
-    );
-    println!(
-        "| peak overall, during finish() (moving / in place) | {} / {} |",
-        total.moving, total.in_place
-    );
-    println!(
-        "| retained by the wasmi module after finish() | {} |",
-        total.retained
-    );
-    println!(
-        "| → wasmi's transient work inside finish() (peak − staged − retained) | {} |\n",
-        total.moving as i64 - staged as i64 - total.retained as i64
-    );
     drop(module);
+    let staged = staged_len(bytes) as i64;
+
+    let engine = self::engine(mode);
+    let probe = Probe::start();
+    let all = read_all(bytes, Vec::new());
+    let read_capacity = all.capacity() as i64;
+    let module = wasmi::Module::new(&engine, &all).expect("valid module");
+    drop(all);
+    let baseline = probe.stop();
+    drop(module);
+
+    vec![
+        ("module bytes streamed", bytes.len() as i64),
+        ("read window (stack, not heap)", WINDOW as i64),
+        ("staged module bytes (stream minus custom sections)", staged),
+        ("live heap after the last feed", after_feed),
+        (
+            "→ parser + validator state (live − staged)",
+            after_feed - staged,
+        ),
+        (
+            "peak while feeding, moving realloc",
+            feed_peak.moving as i64,
+        ),
+        (
+            "peak while feeding, in-place realloc",
+            feed_peak.in_place as i64,
+        ),
+        (
+            "→ transient of the staging realloc (moving peak − live)",
+            feed_peak.moving as i64 - after_feed,
+        ),
+        (
+            "**peak overall (during finish), moving**",
+            total.moving as i64,
+        ),
+        (
+            "peak overall (during finish), in place",
+            total.in_place as i64,
+        ),
+        ("wasmi module retained after finish", total.retained as i64),
+        (
+            "→ wasmi transient in finish (peak − staged − retained)",
+            total.moving as i64 - staged - total.retained as i64,
+        ),
+        (
+            "baseline: read-all Vec capacity (grown by 4 KiB reads)",
+            read_capacity,
+        ),
+        (
+            "**baseline: peak of read-all + Module::new, moving**",
+            baseline.moving as i64,
+        ),
+        ("baseline: wasmi module retained", baseline.retained as i64),
+    ]
 }
 
 /// Bytes of `module` outside custom sections: what the compiler stages.
