@@ -199,6 +199,7 @@ fn engine(mode: CompilationMode) -> Engine {
 }
 
 /// The streaming side: the blocking driver over an in-memory reader.
+#[inline(never)]
 fn stream(engine: &Engine, bytes: &[u8]) -> Module {
     let mut window = [0u8; WINDOW];
     compile_streaming_with_window(engine, black_box(bytes), &mut window)
@@ -207,6 +208,7 @@ fn stream(engine: &Engine, bytes: &[u8]) -> Module {
 
 /// What a user does without streaming: read the whole body into a `Vec`
 /// grown 4 KiB at a time, then hand it to wasmi.
+#[inline(never)]
 fn read_all_then_compile(engine: &Engine, bytes: &[u8]) -> Module {
     let all = read_all(black_box(bytes), Vec::new());
     wasmi::Module::new(engine, &all).expect("wasmi compiles the module")
@@ -358,6 +360,7 @@ fn breakdown(mode: CompilationMode, bytes: &[u8]) -> Vec<(&'static str, i64)> {
     drop(all);
     let baseline = probe.stop();
     drop(module);
+    let presized = peak(mode, |engine| read_presized_then_compile(engine, bytes));
 
     vec![
         ("module bytes streamed", bytes.len() as i64),
@@ -402,6 +405,10 @@ fn breakdown(mode: CompilationMode, bytes: &[u8]) -> Vec<(&'static str, i64)> {
             baseline.moving as i64,
         ),
         ("baseline: wasmi module retained", baseline.retained as i64),
+        (
+            "baseline: peak with a pre-sized Vec, moving",
+            presized.moving as i64,
+        ),
     ]
 }
 
