@@ -39,6 +39,12 @@ const DEBUG_FACTOR: usize = 3;
 const DEBUG_SWEEP: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 3.0];
 
 fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --all-targets` does not,
+    // and gets a quick check that the harness still works instead.
+    if !std::env::args().any(|arg| arg == "--bench") {
+        smoke_test();
+        return;
+    }
     let iterations: usize = std::env::var("WASMSTREAM_BENCH_ITERATIONS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -147,6 +153,29 @@ fn main() {
         let cells: String = columns.iter().map(|c| format!(" {} |", c[row].1)).collect();
         println!("| {term} |{cells}");
     }
+}
+
+/// Streams a small generated module (with DWARF) and checks that it gives
+/// the module `wasmi::Module::new` gives, in both modes.
+fn smoke_test() {
+    let generated = module_gen::generate(Shape {
+        functions: 120,
+        data_bytes: 4096,
+        ..SHAPE
+    });
+    let debug = generated.with_debug(1, 64 * 1024);
+    for mode in [CompilationMode::Lazy, CompilationMode::Eager] {
+        let engine = engine(mode);
+        let streamed = stream(&engine, &debug);
+        let read = read_all_then_compile(&engine, &debug);
+        let names = |module: &Module| -> Vec<String> {
+            module.exports().map(|e| e.name().to_string()).collect()
+        };
+        assert_eq!(names(&streamed), names(&read), "{mode:?}");
+        assert_eq!(streamed.imports().len(), read.imports().len(), "{mode:?}");
+        assert!(names(&streamed).len() > 3, "{mode:?}");
+    }
+    println!("streaming bench: smoke test ok (measure with `cargo bench --bench streaming`)");
 }
 
 fn describe(generated: &Generated, debug: &[u8]) {
