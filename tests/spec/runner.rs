@@ -183,10 +183,11 @@ impl Runner {
         }
     }
 
-    /// Runs every directive of `file` in a fresh runner.
-    pub fn run_file(engine: &Engine, file: &TestFile<'_>) -> Tally {
+    /// Runs every directive of `file` in a fresh runner; the chunking is
+    /// seeded from `salt` and the file's name.
+    pub fn run_file(engine: &Engine, file: &TestFile<'_>, salt: &str) -> Tally {
         let label = format!("{}/{}", file.parent(), file.name());
-        let mut runner = Runner::new(engine, fnv1a(&label));
+        let mut runner = Runner::new(engine, fnv1a(&format!("{salt} {label}")));
         let buffer = match file.wast() {
             Ok(buffer) => buffer,
             Err(e) => {
