@@ -5,6 +5,7 @@ use alloc::string::String;
 use core::fmt;
 
 pub use crate::link_error::{LinkError, LinkErrorReason};
+pub use crate::runtime_error::{LimitExceeded, RuntimeError};
 
 /// Everything `compile_streaming`, `instantiate` and `instantiate_streaming`
 /// can fail with: the JS API's error kinds, plus `Io` for the reader's error.
@@ -19,7 +20,8 @@ pub enum Error<E> {
     Compile(CompileError),
     /// An import that is missing or of the wrong kind or type.
     Link(LinkError),
-    /// A trap while instantiating (start function, out-of-bounds segment).
+    /// A trap while instantiating (start function, out-of-bounds segment),
+    /// or a resource limit of the store broken.
     Runtime(RuntimeError),
     /// The reader failed; its error, unchanged.
     Io(E),
@@ -161,45 +163,3 @@ impl fmt::Display for CompileError {
 }
 
 impl core::error::Error for CompileError {}
-
-/// The JS API's `RuntimeError`: a trap while instantiating (the start
-/// function trapped, or an active segment was out of bounds). Segments
-/// written before the trap stay written.
-#[derive(Debug)]
-pub struct RuntimeError {
-    error: wasmi::Error,
-}
-
-impl RuntimeError {
-    /// Wraps wasmi's error.
-    #[must_use]
-    pub fn new(error: wasmi::Error) -> Self {
-        RuntimeError { error }
-    }
-
-    /// The trap code, when the error is a Wasm trap.
-    #[must_use]
-    pub fn trap_code(&self) -> Option<wasmi::TrapCode> {
-        self.error.as_trap_code()
-    }
-
-    /// wasmi's error.
-    #[must_use]
-    pub fn wasmi_error(&self) -> &wasmi::Error {
-        &self.error
-    }
-
-    /// Unwraps wasmi's error.
-    #[must_use]
-    pub fn into_wasmi_error(self) -> wasmi::Error {
-        self.error
-    }
-}
-
-impl fmt::Display for RuntimeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "runtime error: {}", self.error)
-    }
-}
-
-impl core::error::Error for RuntimeError {}

@@ -46,6 +46,7 @@ mod error;
 mod instantiate;
 pub mod link;
 mod link_error;
+mod runtime_error;
 mod source;
 
 pub use compile::{
@@ -54,8 +55,10 @@ pub use compile::{
 };
 #[cfg(feature = "async")]
 pub use compile::{compile_streaming_async, compile_streaming_with_window_async};
-pub use config::{CompilationMode, Config, Engine, Limits};
-pub use error::{CompileError, Error, LinkError, LinkErrorReason, RuntimeError, TypeError};
+pub use config::{CompilationMode, Config, Engine, Limits, ResourceLimits};
+pub use error::{
+    CompileError, Error, LimitExceeded, LinkError, LinkErrorReason, RuntimeError, TypeError,
+};
 pub use instantiate::{
     InstantiateOptions, Instantiated, instantiate, instantiate_streaming,
     instantiate_streaming_with,

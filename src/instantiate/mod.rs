@@ -114,7 +114,8 @@ impl<'w> InstantiateOptions<'w> {
 /// an import is missing or of the wrong kind or type (the first failing
 /// import, in module order), [`Error::Runtime`] if an active segment is out
 /// of bounds or the start function traps (segments written before stay
-/// written).
+/// written), or if the instance breaks a limit of the store's resource
+/// limiter or runs out of fuel ([`RuntimeError::limit_exceeded`]).
 ///
 /// # Panics
 ///

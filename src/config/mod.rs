@@ -1,9 +1,16 @@
 //! [`Config`] → [`Engine`]: Wasm features, limits and compilation mode in one place.
 
+mod engine;
+mod limits;
+mod resource_limits;
+
 use core::fmt;
-use core::ops::Deref;
 
 use wasmparser::WasmFeatures;
+
+pub use engine::Engine;
+pub use limits::Limits;
+pub use resource_limits::ResourceLimits;
 
 /// How much work is done before a module is ready to run.
 ///
@@ -23,46 +30,6 @@ pub enum CompilationMode {
     /// [`finish`]: crate::StreamingCompiler::finish
     #[default]
     Lazy,
-}
-
-/// Size limits checked while a module streams in.
-///
-/// Declared sizes are compared with these limits *before* anything is
-/// reserved, so a hostile header cannot make the compiler allocate.
-/// The defaults suit a microcontroller; raise them for a host.
-#[derive(Debug, Copy, Clone, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest module accepted, in bytes, counting every byte of the stream
-    /// (custom sections included). Default: 1 MiB.
-    pub max_module_bytes: u32,
-    /// Largest single section, in bytes (its payload, without the id and size
-    /// fields). Default: 1 MiB.
-    pub max_section_bytes: u32,
-    /// Largest function body, in bytes. Default: 128 KiB, which is also
-    /// wasmparser's own ceiling for a function body.
-    pub max_function_body_bytes: u32,
-}
-
-impl Limits {
-    /// The defaults, for a microcontroller.
-    pub const DEFAULT: Limits = Limits {
-        max_module_bytes: 1024 * 1024,
-        max_section_bytes: 1024 * 1024,
-        max_function_body_bytes: 128 * 1024,
-    };
-
-    /// Limits for a host: modules and sections up to 256 MiB.
-    pub const HOST: Limits = Limits {
-        max_module_bytes: 256 * 1024 * 1024,
-        max_section_bytes: 256 * 1024 * 1024,
-        max_function_body_bytes: 128 * 1024,
-    };
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits::DEFAULT
-    }
 }
 
 /// The configuration of an [`Engine`]: the single place where the enabled
@@ -87,6 +54,7 @@ pub struct Config {
     wasmi: wasmi::Config,
     features: WasmFeatures,
     limits: Limits,
+    resource_limits: ResourceLimits,
     mode: CompilationMode,
     keep_custom_sections: bool,
 }
@@ -102,6 +70,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("features", &self.features)
             .field("limits", &self.limits)
+            .field("resource_limits", &self.resource_limits)
             .field("mode", &self.mode)
             .field("keep_custom_sections", &self.keep_custom_sections)
             .finish_non_exhaustive()
@@ -131,6 +100,7 @@ impl Config {
             wasmi: wasmi::Config::default(),
             features: WasmFeatures::empty(),
             limits: Limits::DEFAULT,
+            resource_limits: ResourceLimits::DEFAULT,
             mode: CompilationMode::Lazy,
             keep_custom_sections: false,
         };
@@ -267,7 +237,35 @@ impl Config {
         self
     }
 
-    /// Count fuel while Wasm runs (see `wasmi::Store::set_fuel`). Default: off.
+    /// Count fuel while Wasm runs, so the start function and every call
+    /// stop when the store's fuel runs out. Default: off.
+    ///
+    /// A store starts with no fuel: give it some with
+    /// [`Store::set_fuel`](wasmi::Store::set_fuel) before instantiating. A
+    /// start function that runs out is an [`Error::Runtime`](crate::Error::Runtime)
+    /// ("out of fuel", [`LimitExceeded::Fuel`](crate::LimitExceeded::Fuel));
+    /// a call that runs out returns wasmi's
+    /// [`TrapCode::OutOfFuel`](wasmi::TrapCode::OutOfFuel), and may be
+    /// called again after a refill.
+    ///
+    /// ```
+    /// use wasmstream::wasmi::{Store, TrapCode};
+    /// use wasmstream::{Config, Error, Imports, LimitExceeded, instantiate_streaming};
+    ///
+    /// let engine = Config::new().consume_fuel(true).engine();
+    /// let mut store = Store::new(&engine, ());
+    /// store.set_fuel(10_000)?;
+    ///
+    /// let wasm = wat::parse_str("(module (func $spin (loop (br 0))) (start $spin))")?;
+    /// match instantiate_streaming(&mut store, &wasm[..], &Imports::new(&engine)) {
+    ///     Err(Error::Runtime(e)) => {
+    ///         assert_eq!(e.limit_exceeded(), Some(LimitExceeded::Fuel));
+    ///         assert!(e.to_string().contains("out of fuel"));
+    ///     }
+    ///     other => panic!("expected a RuntimeError, got {other:?}"),
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn consume_fuel(mut self, enable: bool) -> Self {
         self.wasmi.consume_fuel(enable);
@@ -302,13 +300,7 @@ impl Config {
     /// Builds the [`Engine`] for this configuration.
     #[must_use]
     pub fn engine(&self) -> Engine {
-        Engine {
-            wasmi: wasmi::Engine::new(&self.wasmi),
-            features: self.features,
-            limits: self.limits,
-            mode: self.mode,
-            keep_custom_sections: self.keep_custom_sections,
-        }
+        Engine::new(self)
     }
 
     /// The streaming limits in force.
@@ -321,90 +313,5 @@ impl Config {
     #[must_use]
     pub fn get_compilation_mode(&self) -> CompilationMode {
         self.mode
-    }
-}
-
-/// A wasmi [`wasmi::Engine`] together with the settings of the [`Config`]
-/// that built it.
-///
-/// wasmi does not reveal which Wasm features an engine was configured with,
-/// yet the streaming validator must use exactly those; so the engine carries
-/// them. It dereferences to `wasmi::Engine`, so `Store::new(&engine, data)`
-/// works as with wasmi. Clones share one wasmi engine.
-///
-/// ```
-/// use wasmstream::{Config, wasmi::Store};
-///
-/// let engine = Config::new().engine();
-/// let store = Store::new(&engine, ());
-/// # drop(store);
-/// ```
-#[derive(Clone)]
-pub struct Engine {
-    wasmi: wasmi::Engine,
-    features: WasmFeatures,
-    limits: Limits,
-    mode: CompilationMode,
-    keep_custom_sections: bool,
-}
-
-impl Default for Engine {
-    fn default() -> Self {
-        Config::new().engine()
-    }
-}
-
-impl fmt::Debug for Engine {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Engine")
-            .field("features", &self.features)
-            .field("limits", &self.limits)
-            .field("mode", &self.mode)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Engine {
-    /// The wasmi engine.
-    #[must_use]
-    pub fn wasmi(&self) -> &wasmi::Engine {
-        &self.wasmi
-    }
-
-    /// The streaming limits this engine's compilers enforce.
-    #[must_use]
-    pub fn limits(&self) -> Limits {
-        self.limits
-    }
-
-    /// The compilation mode.
-    #[must_use]
-    pub fn compilation_mode(&self) -> CompilationMode {
-        self.mode
-    }
-
-    /// Whether custom sections are kept.
-    #[must_use]
-    pub fn keeps_custom_sections(&self) -> bool {
-        self.keep_custom_sections
-    }
-
-    /// The exact feature set wasmi was configured with.
-    pub(crate) fn features(&self) -> WasmFeatures {
-        self.features
-    }
-}
-
-impl Deref for Engine {
-    type Target = wasmi::Engine;
-
-    fn deref(&self) -> &wasmi::Engine {
-        &self.wasmi
-    }
-}
-
-impl AsRef<wasmi::Engine> for Engine {
-    fn as_ref(&self) -> &wasmi::Engine {
-        &self.wasmi
     }
 }

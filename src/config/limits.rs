@@ -1,0 +1,41 @@
+//! [`Limits`]: the size limits checked while a module streams in.
+
+/// Size limits checked while a module streams in.
+///
+/// Declared sizes are compared with these limits *before* anything is
+/// reserved, so a hostile header cannot make the compiler allocate.
+/// The defaults suit a microcontroller; raise them for a host.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest module accepted, in bytes, counting every byte of the stream
+    /// (custom sections included). Default: 1 MiB.
+    pub max_module_bytes: u32,
+    /// Largest single section, in bytes (its payload, without the id and size
+    /// fields). Default: 1 MiB.
+    pub max_section_bytes: u32,
+    /// Largest function body, in bytes. Default: 128 KiB, which is also
+    /// wasmparser's own ceiling for a function body.
+    pub max_function_body_bytes: u32,
+}
+
+impl Limits {
+    /// The defaults, for a microcontroller.
+    pub const DEFAULT: Limits = Limits {
+        max_module_bytes: 1024 * 1024,
+        max_section_bytes: 1024 * 1024,
+        max_function_body_bytes: 128 * 1024,
+    };
+
+    /// Limits for a host: modules and sections up to 256 MiB.
+    pub const HOST: Limits = Limits {
+        max_module_bytes: 256 * 1024 * 1024,
+        max_section_bytes: 256 * 1024 * 1024,
+        max_function_body_bytes: 128 * 1024,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}

@@ -1,0 +1,185 @@
+//! [`RuntimeError`]: a trap or a broken resource limit while instantiating.
+
+use core::fmt;
+
+use wasmi::TrapCode;
+use wasmi::errors::{ErrorKind, InstantiationError, MemoryError, TableError};
+
+/// The JS API's `RuntimeError`: a trap while instantiating (the start
+/// function trapped, or an active segment was out of bounds), or a resource
+/// limit the instantiation broke (see [`limit_exceeded`](Self::limit_exceeded)).
+/// Segments written before the trap stay written.
+///
+/// ```
+/// use wasmstream::wasmi::{Store, TrapCode};
+/// use wasmstream::{Config, Error, Imports, instantiate_streaming};
+///
+/// let engine = Config::new().engine();
+/// let mut store = Store::new(&engine, ());
+/// let wasm = wat::parse_str("(module (func $boom unreachable) (start $boom))")?;
+/// match instantiate_streaming(&mut store, &wasm[..], &Imports::new(&engine)) {
+///     Err(Error::Runtime(e)) => {
+///         assert_eq!(e.trap_code(), Some(TrapCode::UnreachableCodeReached));
+///         assert_eq!(e.limit_exceeded(), None);
+///     }
+///     other => panic!("expected a RuntimeError, got {other:?}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct RuntimeError {
+    error: wasmi::Error,
+}
+
+/// The resource limit an instantiation broke: one of the store's
+/// [`ResourceLimits`](crate::ResourceLimits) (which hold in a store whose
+/// limiter is [`Engine::store_limits`](crate::Engine::store_limits)), or
+/// the store's fuel.
+///
+/// ```
+/// use wasmstream::LimitExceeded;
+///
+/// assert!(LimitExceeded::MemoryBytes.to_string().contains("Config::max_memory_bytes"));
+/// ```
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LimitExceeded {
+    /// A linear memory larger than the limiter allows
+    /// ([`Config::max_memory_bytes`](crate::Config::max_memory_bytes)).
+    MemoryBytes,
+    /// A table larger than the limiter allows
+    /// ([`Config::max_table_elements`](crate::Config::max_table_elements)).
+    TableElements,
+    /// One instance more than the store may hold
+    /// ([`Config::max_instances`](crate::Config::max_instances)).
+    Instances,
+    /// More linear memories than the store may hold
+    /// ([`Config::max_memories`](crate::Config::max_memories)).
+    Memories,
+    /// More tables than the store may hold
+    /// ([`Config::max_tables`](crate::Config::max_tables)).
+    Tables,
+    /// The start function grew a memory or table beyond a limit, with
+    /// [`Config::trap_on_grow_failure`](crate::Config::trap_on_grow_failure) on.
+    Growth,
+    /// The store's fuel ran out ([`Config::consume_fuel`](crate::Config::consume_fuel),
+    /// [`Store::set_fuel`](wasmi::Store::set_fuel)).
+    Fuel,
+}
+
+impl fmt::Display for LimitExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LimitExceeded::MemoryBytes => {
+                "a linear memory is larger than the store's resource limiter allows (Config::max_memory_bytes)"
+            }
+            LimitExceeded::TableElements => {
+                "a table is larger than the store's resource limiter allows (Config::max_table_elements)"
+            }
+            LimitExceeded::Instances => {
+                "the store holds as many instances as its resource limiter allows (Config::max_instances)"
+            }
+            LimitExceeded::Memories => {
+                "the module's linear memories exceed what the store's resource limiter allows (Config::max_memories)"
+            }
+            LimitExceeded::Tables => {
+                "the module's tables exceed what the store's resource limiter allows (Config::max_tables)"
+            }
+            LimitExceeded::Growth => {
+                "memory.grow or table.grow beyond the store's resource limits (Config::trap_on_grow_failure)"
+            }
+            LimitExceeded::Fuel => {
+                "out of fuel: all of the store's fuel was consumed (Store::set_fuel)"
+            }
+        })
+    }
+}
+
+impl RuntimeError {
+    /// Wraps wasmi's error.
+    ///
+    /// ```
+    /// use wasmstream::RuntimeError;
+    /// use wasmstream::wasmi::{Error, TrapCode};
+    ///
+    /// let error = RuntimeError::new(Error::from(TrapCode::IntegerDivisionByZero));
+    /// assert_eq!(error.to_string(), "runtime error: integer divide by zero");
+    /// ```
+    #[must_use]
+    pub fn new(error: wasmi::Error) -> Self {
+        RuntimeError { error }
+    }
+
+    /// The trap code, when the error is a Wasm trap (running out of fuel is
+    /// [`TrapCode::OutOfFuel`]).
+    #[must_use]
+    pub fn trap_code(&self) -> Option<TrapCode> {
+        self.error.as_trap_code()
+    }
+
+    /// The resource limit broken, when that is the error.
+    ///
+    /// ```
+    /// use wasmstream::wasmi::{Error, TrapCode};
+    /// use wasmstream::{LimitExceeded, RuntimeError};
+    ///
+    /// let error = RuntimeError::new(Error::from(TrapCode::OutOfFuel));
+    /// assert_eq!(error.limit_exceeded(), Some(LimitExceeded::Fuel));
+    /// ```
+    #[must_use]
+    pub fn limit_exceeded(&self) -> Option<LimitExceeded> {
+        use InstantiationError::{
+            FailedToInstantiateMemory, FailedToInstantiateTable, TooManyInstances, TooManyMemories,
+            TooManyTables,
+        };
+        let limit = match self.error.kind() {
+            ErrorKind::Instantiation(FailedToInstantiateMemory(
+                MemoryError::ResourceLimiterDeniedAllocation,
+            ))
+            | ErrorKind::Memory(MemoryError::ResourceLimiterDeniedAllocation) => {
+                LimitExceeded::MemoryBytes
+            }
+            ErrorKind::Instantiation(FailedToInstantiateTable(
+                TableError::ResourceLimiterDeniedAllocation,
+            ))
+            | ErrorKind::Table(TableError::ResourceLimiterDeniedAllocation) => {
+                LimitExceeded::TableElements
+            }
+            ErrorKind::Instantiation(TooManyInstances) => LimitExceeded::Instances,
+            ErrorKind::Instantiation(TooManyMemories) => LimitExceeded::Memories,
+            ErrorKind::Instantiation(TooManyTables) => LimitExceeded::Tables,
+            _ => match self.trap_code() {
+                Some(TrapCode::OutOfFuel) => LimitExceeded::Fuel,
+                Some(TrapCode::GrowthOperationLimited) => LimitExceeded::Growth,
+                _ => return None,
+            },
+        };
+        Some(limit)
+    }
+
+    /// wasmi's error.
+    #[must_use]
+    pub fn wasmi_error(&self) -> &wasmi::Error {
+        &self.error
+    }
+
+    /// Unwraps wasmi's error.
+    #[must_use]
+    pub fn into_wasmi_error(self) -> wasmi::Error {
+        self.error
+    }
+}
+
+impl fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // wasmi's words for a broken limit name its internals ("a resource
+        // limiter denied to allocate", "calling a resumable function");
+        // name the limit and where it is set instead.
+        match self.limit_exceeded() {
+            Some(limit) => write!(f, "runtime error: {limit}"),
+            None => write!(f, "runtime error: {}", self.error),
+        }
+    }
+}
+
+impl core::error::Error for RuntimeError {}
