@@ -33,7 +33,8 @@ pub enum CompilationMode {
 }
 
 /// The configuration of an [`Engine`]: the single place where the enabled
-/// Wasm features, the streaming limits and the compilation mode are set.
+/// Wasm features, the streaming limits, the compilation mode and the
+/// [resource limits](ResourceLimits) of untrusted modules are set.
 ///
 /// Every feature switch sets both the wasmi configuration and the feature
 /// set this crate validates with, so the two can never disagree (which is

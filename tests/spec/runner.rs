@@ -202,10 +202,19 @@ impl Runner {
                 return runner.tally;
             }
         };
+        let count = directives.len();
         for directive in directives {
             let (line, col) = directive.span().linecol_in(file.raw());
             let at = format!("{label}:{}:{}", line + 1, col + 1);
             runner.run(directive, &at);
+        }
+        // Every directive has exactly one verdict.
+        let (passed, failed, skipped) = runner.tally.totals();
+        if passed + failed + skipped != count {
+            runner.fail(
+                Kind::Module,
+                format!("{label}: {count} directives, {passed} + {failed} + {skipped} verdicts"),
+            );
         }
         runner.tally
     }
