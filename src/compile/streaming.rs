@@ -32,7 +32,11 @@ enum Stage {
         size: LebU32,
     },
     /// A section's contents, `left` bytes to go.
-    Section { id: u8, left: u32, skip: Option<CustomSkip> },
+    Section {
+        id: u8,
+        left: u32,
+        skip: Option<CustomSkip>,
+    },
 }
 
 /// Compiles a WebAssembly module from bytes fed in chunks of any size,
@@ -189,8 +193,11 @@ impl StreamingCompiler {
         self.staged.extend_from_slice(&bytes[..take]);
         self.received += take as u64;
         if self.received == HEADER_LEN {
-            // The version is wasmparser's to judge.
-            self.parse_staged()?;
+            // The version is wasmparser's to judge. It reports a bad version
+            // at the module's first byte; the bytes that prove it are the
+            // version field, so name that.
+            self.parse_staged()
+                .map_err(|e| CompileError::new(e.offset().max(MAGIC.len() as u64), e.message()))?;
             self.stage = new_section_header();
         }
         Ok(take)
@@ -419,7 +426,10 @@ impl StreamingCompiler {
                 self.skipped,
             )?,
             Ok(_) => {
-                return Err(CompileError::new(end, "unexpected data at the end of the module"));
+                return Err(CompileError::new(
+                    end,
+                    "unexpected data at the end of the module",
+                ));
             }
             Err(e) => return Err(binary_error(&e, self.skipped, None)),
         }
