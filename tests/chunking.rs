@@ -20,7 +20,9 @@ fn engines() -> Vec<(&'static str, Engine)> {
         ("default", Config::new().engine()),
         (
             "eager",
-            Config::new().compilation_mode(CompilationMode::Eager).engine(),
+            Config::new()
+                .compilation_mode(CompilationMode::Eager)
+                .engine(),
         ),
         (
             "keep custom sections",
@@ -52,7 +54,10 @@ fn custom_sections_are_kept_only_when_asked() {
         .find(|c| c.name == "custom_sections.wat")
         .expect("fixture custom_sections.wat");
     let skipped = compile_bytewise(&Config::new().engine(), &case.bytes);
-    let kept = compile_bytewise(&Config::new().keep_custom_sections(true).engine(), &case.bytes);
+    let kept = compile_bytewise(
+        &Config::new().keep_custom_sections(true).engine(),
+        &case.bytes,
+    );
     let (Outcome::Compiled(skipped), Outcome::Compiled(kept)) = (skipped, kept) else {
         panic!("custom_sections.wat must compile");
     };

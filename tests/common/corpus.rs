@@ -29,7 +29,11 @@ pub fn fixtures() -> Vec<Case> {
         })
         .collect();
     cases.sort_by(|a, b| a.name.cmp(&b.name));
-    assert!(cases.len() >= 10, "expected at least 10 fixtures in {}", dir.display());
+    assert!(
+        cases.len() >= 10,
+        "expected at least 10 fixtures in {}",
+        dir.display()
+    );
     cases
 }
 

@@ -88,7 +88,11 @@ pub fn compile_chunked(
         let len = next_size().clamp(1, bytes.len() - at);
         if let Err(error) = compiler.feed(&bytes[at..at + len]) {
             // An error is sticky: feeding more returns it again.
-            assert_eq!(compiler.feed(b"\0").err().as_ref(), Some(&error), "error not sticky");
+            assert_eq!(
+                compiler.feed(b"\0").err().as_ref(),
+                Some(&error),
+                "error not sticky"
+            );
             return Outcome::Rejected {
                 error,
                 at: ReportedAt::Feed {
@@ -98,7 +102,11 @@ pub fn compile_chunked(
             };
         }
         at += len;
-        assert_eq!(compiler.consumed(), at as u64, "consumed() disagrees with bytes fed");
+        assert_eq!(
+            compiler.consumed(),
+            at as u64,
+            "consumed() disagrees with bytes fed"
+        );
     }
     match compiler.finish() {
         Ok(module) => Outcome::Compiled(Shape::of(&module)),
@@ -159,7 +167,9 @@ pub fn assert_same(name: &str, chunking: &str, bytewise: &Outcome, other: &Outco
         let consistent = match (one, this) {
             (ReportedAt::Finish, ReportedAt::Finish) => true,
             (
-                ReportedAt::Feed { delivered: proving, .. },
+                ReportedAt::Feed {
+                    delivered: proving, ..
+                },
                 ReportedAt::Feed { first, delivered },
             ) => *first < *proving && *proving <= *delivered,
             _ => false,
@@ -176,10 +186,20 @@ pub fn assert_same(name: &str, chunking: &str, bytewise: &Outcome, other: &Outco
 /// Returns the outcome.
 pub fn check_agreement(name: &str, engine: &Engine, bytes: &[u8], random_runs: u64) -> Outcome {
     let bytewise = compile_bytewise(engine, bytes);
-    assert_same(name, "whole input", &bytewise, &compile_whole(engine, bytes));
+    assert_same(
+        name,
+        "whole input",
+        &bytewise,
+        &compile_whole(engine, bytes),
+    );
     for seed in 0..random_runs {
         let chunked = compile_random(engine, bytes, seed);
-        assert_same(name, &format!("random chunks (seed {seed})"), &bytewise, &chunked);
+        assert_same(
+            name,
+            &format!("random chunks (seed {seed})"),
+            &bytewise,
+            &chunked,
+        );
     }
     assert_agrees_with_wasmi(name, engine, bytes, &bytewise);
     bytewise
