@@ -42,35 +42,36 @@ pub fn fixtures() -> Vec<Case> {
 /// (plus memory64 / SIMD when the crate features are on), nothing wasmi 2
 /// lacks (GC, exceptions, threads, wide arithmetic, custom page sizes).
 pub fn smith_config(rng: &mut Rng) -> wasm_smith::Config {
-    let mut config = wasm_smith::Config::default();
-    config.gc_enabled = false;
-    config.exceptions_enabled = false;
-    config.threads_enabled = false;
-    config.shared_everything_threads_enabled = false;
-    config.wide_arithmetic_enabled = false;
-    config.custom_page_sizes_enabled = false;
-    config.custom_descriptors_enabled = false;
-    config.compact_imports_enabled = false;
-    config.simd_enabled = cfg!(feature = "simd");
-    config.relaxed_simd_enabled = cfg!(feature = "simd");
-    config.memory64_enabled = cfg!(feature = "memory64");
-    config.tail_call_enabled = true;
-    config.extended_const_enabled = true;
-    config.bulk_memory_enabled = true;
-    config.reference_types_enabled = true;
-    config.multi_value_enabled = true;
-    config.max_memories = 3;
-    config.max_tables = 3;
-    config.max_funcs = 40;
-    config.max_instructions = 150;
-    config.max_data_segments = 8;
-    config.max_element_segments = 8;
-    config.max_memory32_bytes = 1 << 20;
-    // Non-minimal LEB128 sizes exercise section sizes split across chunks.
-    config.min_uleb_size = rng.between(1, 5) as u8;
-    config.min_funcs = rng.between(0, 12);
-    config.min_exports = rng.between(0, 4);
-    config
+    wasm_smith::Config {
+        gc_enabled: false,
+        exceptions_enabled: false,
+        threads_enabled: false,
+        shared_everything_threads_enabled: false,
+        wide_arithmetic_enabled: false,
+        custom_page_sizes_enabled: false,
+        custom_descriptors_enabled: false,
+        compact_imports_enabled: false,
+        simd_enabled: cfg!(feature = "simd"),
+        relaxed_simd_enabled: cfg!(feature = "simd"),
+        memory64_enabled: cfg!(feature = "memory64"),
+        tail_call_enabled: true,
+        extended_const_enabled: true,
+        bulk_memory_enabled: true,
+        reference_types_enabled: true,
+        multi_value_enabled: true,
+        max_memories: 3,
+        max_tables: 3,
+        max_funcs: 40,
+        max_instructions: 150,
+        max_data_segments: 8,
+        max_element_segments: 8,
+        max_memory32_bytes: 1 << 20,
+        // Non-minimal LEB128 sizes exercise section sizes split across chunks.
+        min_uleb_size: rng.between(1, 5) as u8,
+        min_funcs: rng.between(0, 12),
+        min_exports: rng.between(0, 4),
+        ..wasm_smith::Config::default()
+    }
 }
 
 /// One wasm-smith module from `seed` (deterministic), or `None` when the
