@@ -157,7 +157,9 @@ impl Config {
         {
             config = config.wasm_simd(true).wasm_relaxed_simd(true);
         }
-        config.compilation_mode(CompilationMode::Lazy).keep_custom_sections(false)
+        config
+            .compilation_mode(CompilationMode::Lazy)
+            .keep_custom_sections(false)
     }
 
     feature_switch!(

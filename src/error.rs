@@ -95,9 +95,9 @@ pub enum TypeError {
 impl fmt::Display for TypeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TypeError::MissingContentType => {
-                f.write_str("type error: response has no Content-Type, expected \"application/wasm\"")
-            }
+            TypeError::MissingContentType => f.write_str(
+                "type error: response has no Content-Type, expected \"application/wasm\"",
+            ),
             TypeError::WrongContentType { found } => write!(
                 f,
                 "type error: response Content-Type is {found:?}, expected \"application/wasm\""

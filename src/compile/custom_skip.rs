@@ -141,7 +141,8 @@ mod tests {
         let mut skip = CustomSkip::new();
         let mut left = section.len() as u32;
         for (i, piece) in section.chunks(chunk).enumerate() {
-            skip.advance(piece, left).map_err(|(m, at)| (m, i * chunk + at))?;
+            skip.advance(piece, left)
+                .map_err(|(m, at)| (m, i * chunk + at))?;
             left -= piece.len() as u32;
         }
         Ok(skip.may_end())

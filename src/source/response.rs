@@ -117,7 +117,13 @@ impl<B> Response<B> {
 /// Web API does; other whitespace (CR, LF, NBSP) stays and fails the match.
 fn trim_http_whitespace(value: &[u8]) -> &[u8] {
     let is_http_ws = |b: &u8| *b == b'\t' || *b == b' ';
-    let start = value.iter().position(|b| !is_http_ws(b)).unwrap_or(value.len());
-    let end = value.iter().rposition(|b| !is_http_ws(b)).map_or(start, |i| i + 1);
+    let start = value
+        .iter()
+        .position(|b| !is_http_ws(b))
+        .unwrap_or(value.len());
+    let end = value
+        .iter()
+        .rposition(|b| !is_http_ws(b))
+        .map_or(start, |i| i + 1);
     &value[start..end]
 }
