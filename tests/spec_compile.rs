@@ -30,10 +30,15 @@ use wast::{QuoteWat, WastDirective, WastExecute, Wat};
 /// Wasm 2.0 exactly: the proposals wasmi enables by default beyond 2.0 are
 /// off, since some 2.0 `assert_invalid` cases (two memories) become valid.
 fn wasm2_config() -> Config {
-    Config::new()
+    let config = Config::new()
         .wasm_tail_call(false)
         .wasm_extended_const(false)
-        .wasm_multi_memory(false)
+        .wasm_multi_memory(false);
+    #[cfg(feature = "memory64")]
+    let config = config.wasm_memory64(false);
+    #[cfg(feature = "simd")]
+    let config = config.wasm_simd(false).wasm_relaxed_simd(false);
+    config
 }
 
 /// The suites run: the 2.0 suite and each supported proposal's.
@@ -55,7 +60,13 @@ fn suites() -> Vec<(String, Vec<TestFile<'static>>, Engine)> {
         ),
     ];
     #[cfg(feature = "memory64")]
-    proposals.push((Proposal::Memory64, wasm2_config().wasm_memory64(true)));
+    {
+        let memory64 = wasm2_config().wasm_memory64(true);
+        // Its `simd_address.wast` needs SIMD (skipped without the feature).
+        #[cfg(feature = "simd")]
+        let memory64 = memory64.wasm_simd(true);
+        proposals.push((Proposal::Memory64, memory64));
+    }
     for (name, config) in proposals.drain(..) {
         suites.push((
             format!("proposal {name}"),
@@ -244,6 +255,10 @@ fn main() -> ExitCode {
     for (suite, files, engine) in suites() {
         let mut tally = Tally::default();
         for file in &files {
+            if file.name().starts_with("simd") && !cfg!(feature = "simd") {
+                tally.skip("file needs SIMD, crate feature `simd` is off");
+                continue;
+            }
             run_file(file, &engine, &mut tally);
         }
         let (passed, failed) = tally.totals();
