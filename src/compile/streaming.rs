@@ -197,8 +197,11 @@ impl StreamingCompiler {
         self.staged.extend_from_slice(&bytes[..take]);
         self.received += take as u64;
         if self.received == HEADER_LEN {
-            // The version is wasmparser's to judge.
-            self.parse_staged()?;
+            // The version is wasmparser's to judge. It reports a bad version
+            // at the module's first byte; the bytes that prove it are the
+            // version field, so name that.
+            self.parse_staged()
+                .map_err(|e| CompileError::new(e.offset().max(MAGIC.len() as u64), e.message()))?;
             self.stage = new_section_header();
         }
         Ok(take)
