@@ -124,6 +124,33 @@ impl StreamingCompiler {
         }
     }
 
+    /// Reserves room for `module_bytes` staged bytes in one allocation, for a
+    /// caller that knows the module's size (a file or flash image length, a
+    /// `Content-Length`) and that it has no large custom sections.
+    ///
+    /// Without it the staging buffer is reserved section by section from the
+    /// declared sizes, so starting a new section may move the bytes staged so
+    /// far once (a `realloc`); with it, no section ever moves them. The
+    /// request is capped at [`Limits::max_module_bytes`], and ignored once
+    /// bytes have been fed.
+    ///
+    /// ```
+    /// use wasmstream::{Config, StreamingCompiler};
+    ///
+    /// let wasm = wat::parse_str("(module (memory 1) (data (i32.const 0) \"hi\"))")?;
+    /// let mut compiler = StreamingCompiler::new(&Config::new().engine());
+    /// compiler.reserve(wasm.len());
+    /// compiler.feed(&wasm)?;
+    /// compiler.finish()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reserve(&mut self, module_bytes: usize) {
+        if self.received == 0 {
+            let capped = module_bytes.min(self.limits.max_module_bytes as usize);
+            self.staged.reserve_exact(capped);
+        }
+    }
+
     /// Stream bytes consumed so far (every fed byte, unless an error stopped
     /// the compiler earlier).
     #[must_use]
