@@ -12,8 +12,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use wasmstream::wasmi::{Caller, Linker, Store};
-use wasmstream::{Config, compile_streaming};
+use wasmstream::wasmi::Store;
+use wasmstream::{Config, Imports, compile_streaming, instantiate};
 
 /// The text of MDN's `simple.wasm`.
 const SIMPLE_WAT: &str = r#"
@@ -56,17 +56,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let received = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&received);
-    let mut linker = Linker::new(&engine);
-    linker.func_wrap(
-        "my_namespace",
-        "imported_func",
-        move |_caller: Caller<'_, ()>, arg: i32| {
-            println!("imported_func received {arg}");
-            log.lock().expect("log lock").push(arg);
-        },
-    )?;
+    // const importObject = { my_namespace: { imported_func: (arg) => console.log(arg) } };
+    let mut imports = Imports::new(&engine);
+    imports.func_wrap("my_namespace", "imported_func", move |arg: i32| {
+        println!("imported_func received {arg}");
+        log.lock().expect("log lock").push(arg);
+    });
     let mut store = Store::new(&engine, ());
-    let instance = linker.instantiate_and_start(&mut store, &module)?;
+    let instance = instantiate(&mut store, &module, &imports)?;
     let exported = instance.get_typed_func::<(), ()>(&store, "exported_func")?;
     exported.call(&mut store, ())?;
 

@@ -22,6 +22,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! [`instantiate_streaming`] compiles and instantiates in one call, linking
+//! the module's imports against an import object, [`Imports`], as the JS
+//! API's "read the imports" does; a missing or mismatched import is a
+//! [`LinkError`] that names it (`import #1 "env" "f": imported function has
+//! type (i32) -> (), module wants (i64) -> ()`).
+//!
 //! ## Memory
 //!
 //! Peak RAM is the read window (fixed, chosen by the caller), the staged
@@ -37,16 +43,27 @@ extern crate std;
 mod compile;
 mod config;
 mod error;
+mod instantiate;
+pub mod link;
 mod link_error;
 mod source;
 
 pub use compile::{
-    DEFAULT_WINDOW_BYTES, StreamingCompiler, compile_streaming, compile_streaming_with_window,
+    DEFAULT_WINDOW_BYTES, ImportDeclaration, StreamingCompiler, compile_streaming,
+    compile_streaming_with_window,
 };
 #[cfg(feature = "async")]
 pub use compile::{compile_streaming_async, compile_streaming_with_window_async};
 pub use config::{CompilationMode, Config, Engine, Limits};
 pub use error::{CompileError, Error, LinkError, LinkErrorReason, RuntimeError, TypeError};
+pub use instantiate::{
+    InstantiateOptions, Instantiated, instantiate, instantiate_streaming,
+    instantiate_streaming_with,
+};
+#[cfg(feature = "async")]
+pub use instantiate::{instantiate_streaming_async, instantiate_streaming_with_async};
+pub use link::{Definition, HostFunc, Imports, IntoHostFunc, Namespace};
+pub use link_error::{ExternKind, IndexType};
 #[cfg(feature = "async")]
 pub use source::{AsyncSource, AsyncSourceError};
 pub use source::{Response, Source, SourceError};

@@ -4,10 +4,13 @@ mod custom_skip;
 mod driver;
 #[cfg(feature = "async")]
 mod driver_async;
+mod imports;
 mod leb;
 mod streaming;
 
 pub use driver::{DEFAULT_WINDOW_BYTES, compile_streaming, compile_streaming_with_window};
+pub(crate) use driver::{feed_read, usable_window};
 #[cfg(feature = "async")]
 pub use driver_async::{compile_streaming_async, compile_streaming_with_window_async};
+pub use imports::ImportDeclaration;
 pub use streaming::StreamingCompiler;

@@ -10,6 +10,7 @@ use wasmparser::{
 };
 
 use super::custom_skip::CustomSkip;
+use super::imports::ImportRecorder;
 use super::leb::{LebU32, peek_u32};
 use crate::config::{Engine, Limits};
 use crate::error::CompileError;
@@ -84,6 +85,8 @@ pub struct StreamingCompiler {
     validator: Validator,
     func_allocations: Option<FuncValidatorAllocations>,
     failed: Option<CompileError>,
+    /// Import declarations, recorded only when asked for (see `imports.rs`).
+    pub(super) imports: Option<ImportRecorder>,
 }
 
 impl core::fmt::Debug for StreamingCompiler {
@@ -117,6 +120,7 @@ impl StreamingCompiler {
             validator: Validator::new_with_features(features),
             func_allocations: Some(FuncValidatorAllocations::default()),
             failed: None,
+            imports: None,
         }
     }
 
@@ -349,6 +353,9 @@ impl StreamingCompiler {
                 &payload,
                 self.skipped,
             )?;
+            if let Some(imports) = &mut self.imports {
+                imports.observe(&payload);
+            }
             self.parsed += consumed;
         }
     }

@@ -1,0 +1,105 @@
+//! The blocking [`instantiate_streaming`]: read into a fixed window, feed,
+//! link, repeat.
+
+use embedded_io::Read;
+use wasmi::AsContextMut;
+
+use super::{InstantiateOptions, Instantiated, StreamingLink};
+use crate::compile::{DEFAULT_WINDOW_BYTES, feed_read, usable_window};
+use crate::error::Error;
+use crate::link::Imports;
+use crate::source::{Source, SourceError};
+
+/// The JS API's `WebAssembly.instantiateStreaming(source, importObject)`:
+/// compiles the module while it arrives (as
+/// [`compile_streaming`](crate::compile_streaming), with `imports`' engine),
+/// then instantiates it in `store` as [`instantiate`](crate::instantiate) does.
+///
+/// This is the MDN example, in Rust:
+///
+/// ```
+/// use wasmstream::wasmi::Store;
+/// use wasmstream::{Config, Imports, Instantiated, instantiate_streaming};
+///
+/// let engine = Config::new().engine();
+/// let mut store = Store::new(&engine, ());
+/// let mut imports = Imports::new(&engine);
+/// imports.func_wrap("my_namespace", "imported_func", |arg: i32| println!("{arg}"));
+///
+/// let wasm = wat::parse_str(r#"(module
+///     (import "my_namespace" "imported_func" (func $imported_func (param i32)))
+///     (func (export "exported_func") (call $imported_func (i32.const 42))))"#)?;
+/// let Instantiated { instance, .. } = instantiate_streaming(&mut store, &wasm[..], &imports)?;
+/// instance.get_typed_func::<(), ()>(&store, "exported_func")?.call(&mut store, ())?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// In the JS API's order: [`Error::Type`] for a bad source,
+/// [`Error::Compile`] for a bad module, then the errors of [`instantiate`](crate::instantiate);
+/// [`Error::Io`] if the reader fails. Reading stops at the first error.
+///
+/// # Panics
+///
+/// If `store` belongs to another engine than `imports`, or as
+/// [`instantiate`](crate::instantiate).
+pub fn instantiate_streaming<T: 'static, S: Source>(
+    store: impl AsContextMut<Data = T>,
+    source: S,
+    imports: &Imports<T>,
+) -> Result<Instantiated, Error<SourceError<S>>> {
+    instantiate_streaming_with(store, source, imports, InstantiateOptions::new())
+}
+
+/// [`instantiate_streaming`] with a chosen read window and, if asked, the
+/// early link check (see [`InstantiateOptions`]).
+///
+/// ```
+/// use wasmstream::wasmi::Store;
+/// use wasmstream::{Config, Error, Imports, InstantiateOptions, instantiate_streaming_with};
+///
+/// let engine = Config::new().engine();
+/// let mut store = Store::new(&engine, ());
+/// let imports = Imports::new(&engine); // no "env" namespace
+/// let wasm = wat::parse_str(r#"(module (import "env" "f" (func)) (func (export "g")))"#)?;
+///
+/// let options = InstantiateOptions::new().early_link_check(true);
+/// let error = instantiate_streaming_with(&mut store, &wasm[..], &imports, options).unwrap_err();
+/// assert!(matches!(error, Error::Type(_)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`instantiate_streaming`]; with the early link check, a Type or Link
+/// error is reported as soon as the import section has arrived.
+///
+/// # Panics
+///
+/// As [`instantiate_streaming`].
+pub fn instantiate_streaming_with<T: 'static, S: Source>(
+    store: impl AsContextMut<Data = T>,
+    source: S,
+    imports: &Imports<T>,
+    options: InstantiateOptions<'_>,
+) -> Result<Instantiated, Error<SourceError<S>>> {
+    let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
+    let window = options.window.unwrap_or(&mut default_window);
+    let (mut link, mut compiler) =
+        StreamingLink::new(store.as_context(), imports, options.early_link_check);
+    let response = source.into_response();
+    response.check()?;
+    let mut body = response.into_body();
+    let mut one_byte = [0u8; 1];
+    let window = usable_window(window, &mut one_byte);
+    loop {
+        let want = compiler.wanted().min(window.len());
+        let result = body.read(&mut window[..want]);
+        if !feed_read(&mut compiler, window, result)? {
+            break;
+        }
+        link.after_feed(&compiler, store.as_context())?;
+    }
+    link.finish(store, compiler)
+}
