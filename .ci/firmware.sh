@@ -73,6 +73,9 @@ build_and_run() {
         problem="the guest's log call did not arrive"
     elif ! grep -q '^link error (expected): ' "$log"; then
         problem="no link error reported"
+    elif [[ $variant == streaming ]] &&
+        ! grep -q '^link error (expected): link error: import #0 "env" "log": ' "$log"; then
+        problem="the link error does not name the import"
     fi
     rm -f "$log"
     if [[ -n $problem ]]; then

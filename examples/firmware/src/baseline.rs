@@ -1,8 +1,8 @@
 //! The comparison point: what a firmware does without wasmstream. It reads
 //! the whole module into RAM through the same 64-byte reader, then calls bare
-//! `wasmi::Module::new` on the slice. Nothing of wasmstream's own code is
-//! linked (only its `wasmi` re-export is named), so the flash difference
-//! between the two builds is wasmstream's cost.
+//! `wasmi::Module::new` on the slice and links with `wasmi::Linker`. Nothing
+//! of wasmstream's own code is linked (only its `wasmi` re-export is named),
+//! so the flash difference between the two builds is wasmstream's cost.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -36,10 +36,9 @@ pub fn engine() -> Engine {
 }
 
 /// Reads the whole module into a `Vec`, then compiles it.
-#[inline(never)]
-pub fn load(engine: &Engine, reader: &mut FlashReader) -> Result<Module, String> {
+fn read_and_compile(engine: &Engine, reader: &mut FlashReader) -> Result<Module, String> {
     let mut bytes = Vec::new();
-    let mut chunk = [0u8; 128];
+    let mut chunk = [0u8; 64];
     loop {
         match reader.read(&mut chunk) {
             Ok(0) => break,
@@ -50,35 +49,37 @@ pub fn load(engine: &Engine, reader: &mut FlashReader) -> Result<Module, String>
     Module::new(engine, &bytes).map_err(|e| e.to_string())
 }
 
-fn linker(engine: &Engine) -> Linker<Host> {
+/// Reads and compiles the module, links `env.log`, instantiates, runs the
+/// start function.
+#[inline(never)]
+pub fn load(
+    engine: &Engine,
+    store: &mut Store<Host>,
+    reader: &mut FlashReader,
+) -> Result<(Module, Instance), String> {
+    let module = read_and_compile(engine, reader)?;
     let mut linker = Linker::new(engine);
     linker
         .func_wrap("env", "log", guest::log)
-        .expect("a fresh linker has no env.log yet");
-    linker
-}
-
-/// Links `env.log` and instantiates, running the start function.
-#[inline(never)]
-pub fn instantiate(engine: &Engine, module: &Module) -> Result<(Store<Host>, Instance), String> {
-    let mut store = guest::new_store(engine);
-    let instance = linker(engine)
-        .instantiate_and_start(&mut store, module)
+        .map_err(|e| e.to_string())?;
+    let instance = linker
+        .instantiate_and_start(store, &module)
         .map_err(|e| format!("instantiate: {e}"))?;
-    Ok((store, instance))
+    Ok((module, instance))
 }
 
-/// Instantiates with an `env.log` of the wrong signature and returns the
-/// link error's message; linking must fail.
+/// Reads the module again and links it with an `env.log` of the wrong
+/// signature; returns wasmi's message. Linking must fail.
 #[inline(never)]
-pub fn link_error(engine: &Engine, module: &Module) -> Result<String, String> {
+pub fn link_error(engine: &Engine, reader: &mut FlashReader) -> Result<String, String> {
+    let module = read_and_compile(engine, reader)?;
     let mut store = guest::new_store(engine);
     let mut linker = Linker::<Host>::new(engine);
     linker
         .func_wrap("env", "log", |_: u32| {})
-        .expect("a fresh linker has no env.log yet");
-    match linker.instantiate_and_start(&mut store, module) {
+        .map_err(|e| e.to_string())?;
+    match linker.instantiate_and_start(&mut store, &module) {
         Ok(_) => Err("linking a wrong env.log succeeded".into()),
-        Err(e) => Ok(e.to_string()),
+        Err(e) => Ok(format!("{e} (after {} bytes)", reader.position())),
     }
 }

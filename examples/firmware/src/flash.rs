@@ -25,6 +25,11 @@ impl FlashReader {
         }
     }
 
+    /// How many bytes were read so far.
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
     /// How many reads returned data so far.
     pub fn reads(&self) -> u32 {
         self.reads

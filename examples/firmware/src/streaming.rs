@@ -1,11 +1,15 @@
-//! Loading with wasmstream: the module is validated and staged while it
-//! streams from flash, 64 bytes at a time; it is never whole in RAM.
+//! Loading with wasmstream: `instantiate_streaming` validates and stages the
+//! module while it streams from flash, 64 bytes at a time (it is never whole
+//! in RAM), then links it against an import object and instantiates it.
 
 use alloc::format;
 use alloc::string::{String, ToString};
 
-use wasmstream::wasmi::{self, Instance, Linker, Module, Store};
-use wasmstream::{CompilationMode, Config, Limits, compile_streaming_with_window};
+use wasmstream::wasmi::{self, Instance, Module, Store};
+use wasmstream::{
+    CompilationMode, Config, Error, Imports, InstantiateOptions, Instantiated, Limits,
+    instantiate_streaming_with,
+};
 
 use crate::flash::FlashReader;
 use crate::guest::{self, Host};
@@ -14,7 +18,11 @@ use crate::guest::{self, Host};
 pub type Engine = wasmstream::Engine;
 
 /// What this firmware shows as the way it loads modules.
-pub const NAME: &str = "wasmstream::compile_streaming_with_window";
+pub const NAME: &str = "wasmstream::instantiate_streaming_with";
+
+/// Bytes of the read window, on the stack while loading. The reader hands
+/// out at most 64 bytes anyway; a window larger than a read buys nothing.
+const WINDOW_BYTES: usize = 64;
 
 /// A configuration for a microcontroller. Each setting is one a firmware
 /// author should choose rather than inherit from a desktop default.
@@ -42,42 +50,46 @@ pub fn engine() -> Engine {
         .engine()
 }
 
-/// Streams the module from `reader` through a 128-byte window on the stack.
-#[inline(never)]
-pub fn load(engine: &Engine, reader: &mut FlashReader) -> Result<Module, String> {
-    let mut window = [0u8; 128];
-    compile_streaming_with_window(engine, reader, &mut window).map_err(|e| e.to_string())
+/// The import object `{ env: { log } }`.
+fn imports(engine: &Engine) -> Imports<Host> {
+    let mut imports = Imports::new(engine);
+    imports.func_wrap("env", "log", guest::log);
+    imports
 }
 
-fn linker(engine: &Engine) -> Linker<Host> {
-    let mut linker = Linker::new(engine);
-    linker
-        .func_wrap("env", "log", guest::log)
-        .expect("a fresh linker has no env.log yet");
-    linker
+/// Streams the module from `reader` into `store`: compile, link `env.log`,
+/// instantiate, run the start function.
+#[inline(never)]
+pub fn load(
+    engine: &Engine,
+    store: &mut Store<Host>,
+    reader: &mut FlashReader,
+) -> Result<(Module, Instance), String> {
+    let mut window = [0u8; WINDOW_BYTES];
+    let options = InstantiateOptions::new().window(&mut window);
+    let Instantiated { module, instance } =
+        instantiate_streaming_with(store, reader, &imports(engine), options)
+            .map_err(|e| e.to_string())?;
+    Ok((module, instance))
 }
 
-/// Links `env.log` and instantiates, running the start function.
+/// Streams the module again with an `env.log` of the wrong signature and
+/// the early link check on; returns the link error's message and how many
+/// bytes were read before it. Anything but a link error is a failure.
 #[inline(never)]
-pub fn instantiate(engine: &Engine, module: &Module) -> Result<(Store<Host>, Instance), String> {
+pub fn link_error(engine: &Engine, reader: &mut FlashReader) -> Result<String, String> {
     let mut store = guest::new_store(engine);
-    let instance = linker(engine)
-        .instantiate_and_start(&mut store, module)
-        .map_err(|e| format!("instantiate: {e}"))?;
-    Ok((store, instance))
-}
-
-/// Instantiates with an `env.log` of the wrong signature and returns the
-/// link error's message; linking must fail.
-#[inline(never)]
-pub fn link_error(engine: &Engine, module: &Module) -> Result<String, String> {
-    let mut store = guest::new_store(engine);
-    let mut linker = Linker::<Host>::new(engine);
-    linker
-        .func_wrap("env", "log", |_: u32| {})
-        .expect("a fresh linker has no env.log yet");
-    match linker.instantiate_and_start(&mut store, module) {
+    let mut wrong = Imports::new(engine);
+    wrong.func_wrap("env", "log", |_: u32| {});
+    let mut window = [0u8; WINDOW_BYTES];
+    let options = InstantiateOptions::new()
+        .window(&mut window)
+        // Stop reading as soon as the import section proves the module
+        // cannot link: on a slow link, the rest is never downloaded.
+        .early_link_check(true);
+    match instantiate_streaming_with(&mut store, &mut *reader, &wrong, options) {
+        Err(Error::Link(e)) => Ok(format!("{e} (after {} bytes)", reader.position())),
+        Err(other) => Err(format!("expected a link error, got: {other}")),
         Ok(_) => Err("linking a wrong env.log succeeded".into()),
-        Err(e) => Ok(e.to_string()),
     }
 }
