@@ -8,8 +8,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../examples/firmware"
 
-# What wasmstream may add to a firmware's flash over `wasmi::Module::new`.
-FLASH_BUDGET_BYTES=$((24 * 1024))
+# What wasmstream may add to a firmware's flash over bare wasmi
+# (`Module::new` + `Linker`), per target: the 24 KiB goal on Cortex-M;
+# RV32IMAC code is about a third larger for the same Rust (see docs/embedded.md).
+declare -A FLASH_BUDGET_BYTES=(
+    [thumbv7em-none-eabihf]=$((24 * 1024))
+    [riscv32imac-unknown-none-elf]=$((32 * 1024))
+)
 # A run takes well under a second in QEMU; a hang (a fault loop, a guest
 # that never returns) ends here.
 RUN_TIMEOUT_SECONDS=120
@@ -105,9 +110,10 @@ for target in "${TARGETS[@]}"; do
     baseline=${FLASH[$target/baseline]:-}
     [[ -n $streaming && -n $baseline ]] || continue
     cost=$((streaming - baseline))
-    echo "$target: wasmstream costs $cost bytes of flash over bare wasmi (budget $FLASH_BUDGET_BYTES)"
-    if ((cost > FLASH_BUDGET_BYTES)); then
-        echo "FIRMWARE FAILED: $target: flash cost $cost > budget $FLASH_BUDGET_BYTES"
+    budget=${FLASH_BUDGET_BYTES[$target]}
+    echo "$target: wasmstream costs $cost bytes of flash over bare wasmi (budget $budget)"
+    if ((cost > budget)); then
+        echo "FIRMWARE FAILED: $target: flash cost $cost > budget $budget"
         failed=$((failed + 1))
     fi
 done
