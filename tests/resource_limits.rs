@@ -432,3 +432,24 @@ fn max_module_bytes_caps_the_stream() {
         }
     }
 }
+
+#[test]
+fn zero_and_huge_limits_are_valid() {
+    for value in [0, 1, usize::MAX] {
+        let engine = Config::new()
+            .max_memory_bytes(value)
+            .max_table_elements(value)
+            .max_instances(value)
+            .max_memories(value)
+            .max_tables(value)
+            .engine();
+        let mut store = limited_store(&engine);
+        let result = instantiate_wat(&mut store, &engine, "(module)");
+        if value == 0 {
+            let error = runtime_error(result, "Config::max_instances");
+            assert_eq!(error.limit_exceeded(), Some(LimitExceeded::Instances));
+        } else {
+            result.expect("an empty module needs one instance and nothing else");
+        }
+    }
+}

@@ -43,9 +43,7 @@ pub async fn compile_streaming_with_window_async<S: AsyncSource>(
     source: S,
     window: &mut [u8],
 ) -> Result<Module, Error<AsyncSourceError<S>>> {
-    let response = source.into_response();
-    response.check()?;
-    let mut body = response.into_body();
+    let mut body = source.into_checked_body()?;
     let mut one_byte = [0u8; 1];
     let window = usable_window(window, &mut one_byte);
     let mut compiler = StreamingCompiler::new(engine);

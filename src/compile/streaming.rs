@@ -124,6 +124,33 @@ impl StreamingCompiler {
         }
     }
 
+    /// Reserves room for `module_bytes` staged bytes in one allocation, for a
+    /// caller that knows the module's size (a file or flash image length, a
+    /// `Content-Length`) and that it has no large custom sections.
+    ///
+    /// Without it the staging buffer is reserved section by section from the
+    /// declared sizes, so starting a new section may move the bytes staged so
+    /// far once (a `realloc`); with it, no section ever moves them. The
+    /// request is capped at [`Limits::max_module_bytes`], and ignored once
+    /// bytes have been fed.
+    ///
+    /// ```
+    /// use wasmstream::{Config, StreamingCompiler};
+    ///
+    /// let wasm = wat::parse_str("(module (memory 1) (data (i32.const 0) \"hi\"))")?;
+    /// let mut compiler = StreamingCompiler::new(&Config::new().engine());
+    /// compiler.reserve(wasm.len());
+    /// compiler.feed(&wasm)?;
+    /// compiler.finish()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reserve(&mut self, module_bytes: usize) {
+        if self.received == 0 {
+            let capped = module_bytes.min(self.limits.max_module_bytes as usize);
+            self.staged.reserve_exact(capped);
+        }
+    }
+
     /// Stream bytes consumed so far (every fed byte, unless an error stopped
     /// the compiler earlier).
     #[must_use]
@@ -197,8 +224,11 @@ impl StreamingCompiler {
         self.staged.extend_from_slice(&bytes[..take]);
         self.received += take as u64;
         if self.received == HEADER_LEN {
-            // The version is wasmparser's to judge.
-            self.parse_staged()?;
+            // The version is wasmparser's to judge. It reports a bad version
+            // at the module's first byte; the bytes that prove it are the
+            // version field, so name that.
+            self.parse_staged()
+                .map_err(|e| CompileError::new(e.offset().max(MAGIC.len() as u64), e.message()))?;
             self.stage = new_section_header();
         }
         Ok(take)

@@ -282,11 +282,20 @@ impl Config {
 
     /// Initial and maximum size of wasmi's value stack, in bytes. The maximum
     /// is the heap a running instance may take for its stack; the default
-    /// (about 1 MiB) is too large for most microcontrollers.
+    /// (about 1 MiB) is too large for most microcontrollers. A `min_bytes`
+    /// above `max_bytes` is lowered to `max_bytes`.
+    ///
+    /// ```
+    /// let engine = wasmstream::Config::new().stack_heights(1024, 8 * 1024).engine();
+    /// # drop(engine);
+    /// ```
     #[must_use]
     pub fn stack_heights(mut self, min_bytes: usize, max_bytes: usize) -> Self {
-        self.wasmi.set_min_stack_height(min_bytes);
+        // wasmi panics when a new minimum exceeds the current maximum or a new
+        // maximum undercuts the current minimum: go through a zero minimum.
+        self.wasmi.set_min_stack_height(0);
         self.wasmi.set_max_stack_height(max_bytes);
+        self.wasmi.set_min_stack_height(min_bytes.min(max_bytes));
         self
     }
 

@@ -88,9 +88,7 @@ pub fn instantiate_streaming_with<T: 'static, S: Source>(
     let window = options.window.unwrap_or(&mut default_window);
     let (mut link, mut compiler) =
         StreamingLink::new(store.as_context(), imports, options.early_link_check);
-    let response = source.into_response();
-    response.check()?;
-    let mut body = response.into_body();
+    let mut body = source.into_checked_body()?;
     let mut one_byte = [0u8; 1];
     let window = usable_window(window, &mut one_byte);
     loop {

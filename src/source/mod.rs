@@ -5,40 +5,49 @@ mod response;
 
 pub use response::Response;
 
+use crate::error::TypeError;
+
 /// A source of module bytes for the blocking drivers: any
 /// [`embedded_io::Read`] (an OK `application/wasm` response), or a
 /// [`Response`] whose status and `Content-Type` are checked first.
 ///
 /// ```
-/// use wasmstream::{Response, Source};
+/// use wasmstream::{Response, Source, TypeError};
 ///
 /// let bare: &[u8] = b"\0asm\x01\0\0\0";
-/// assert_eq!(bare.into_response().status(), 200);
+/// assert!(bare.into_checked_body().is_ok());
 ///
-/// let fetched = Response::new(404, Some(b"text/html"), bare);
-/// assert!(fetched.into_response().check().is_err());
+/// let fetched = Response::new(404, Some(b"application/wasm"), bare);
+/// assert_eq!(fetched.into_checked_body().err(), Some(TypeError::BadStatus { status: 404 }));
 /// ```
 pub trait Source {
     /// The reader of the response body.
     type Body: embedded_io::Read;
 
-    /// The response this source stands for.
-    fn into_response(self) -> Response<Self::Body>;
+    /// The body to read, once the source has passed the Web API's checks
+    /// (see [`Response::check`]); a bare reader has nothing to check, so a
+    /// firmware that uses one carries no checking code.
+    ///
+    /// # Errors
+    ///
+    /// The first failing check, as a [`TypeError`].
+    fn into_checked_body(self) -> Result<Self::Body, TypeError>;
 }
 
 impl<R: embedded_io::Read> Source for R {
     type Body = R;
 
-    fn into_response(self) -> Response<R> {
-        Response::ok_wasm(self)
+    fn into_checked_body(self) -> Result<R, TypeError> {
+        Ok(self)
     }
 }
 
 impl<B: embedded_io::Read> Source for Response<B> {
     type Body = B;
 
-    fn into_response(self) -> Response<B> {
-        self
+    fn into_checked_body(self) -> Result<B, TypeError> {
+        self.check()?;
+        Ok(self.into_body())
     }
 }
 
@@ -49,26 +58,30 @@ pub type SourceError<S> = <<S as Source>::Body as embedded_io::ErrorType>::Error
 /// [`Response`] over one.
 ///
 /// ```
-/// use wasmstream::{AsyncSource, Response};
+/// use wasmstream::AsyncSource;
 ///
 /// let bare: &[u8] = b"\0asm\x01\0\0\0";
-/// assert_eq!(AsyncSource::into_response(bare).status(), 200);
+/// assert!(AsyncSource::into_checked_body(bare).is_ok());
 /// ```
 #[cfg(feature = "async")]
 pub trait AsyncSource {
     /// The reader of the response body.
     type Body: embedded_io_async::Read;
 
-    /// The response this source stands for.
-    fn into_response(self) -> Response<Self::Body>;
+    /// The body to read, once the source has passed the Web API's checks.
+    ///
+    /// # Errors
+    ///
+    /// The first failing check, as a [`TypeError`].
+    fn into_checked_body(self) -> Result<Self::Body, TypeError>;
 }
 
 #[cfg(feature = "async")]
 impl<R: embedded_io_async::Read> AsyncSource for R {
     type Body = R;
 
-    fn into_response(self) -> Response<R> {
-        Response::ok_wasm(self)
+    fn into_checked_body(self) -> Result<R, TypeError> {
+        Ok(self)
     }
 }
 
@@ -76,8 +89,9 @@ impl<R: embedded_io_async::Read> AsyncSource for R {
 impl<B: embedded_io_async::Read> AsyncSource for Response<B> {
     type Body = B;
 
-    fn into_response(self) -> Response<B> {
-        self
+    fn into_checked_body(self) -> Result<B, TypeError> {
+        self.check()?;
+        Ok(self.into_body())
     }
 }
 

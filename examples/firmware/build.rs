@@ -1,0 +1,29 @@
+//! Puts the target's `memory.x` where the runtime's `link.x` finds it, and
+//! assembles the guest module from WAT so its bytes can live in flash.
+
+use std::env;
+use std::fs;
+use std::path::PathBuf;
+
+fn main() {
+    let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+
+    let memory = match arch.as_str() {
+        "arm" => "memory/cortex-m.x",
+        "riscv32" => "memory/riscv.x",
+        // Host builds (cargo check on the host) need no linker script.
+        _ => "",
+    };
+    if !memory.is_empty() {
+        fs::copy(memory, out.join("memory.x")).expect("copy memory.x");
+        println!("cargo:rustc-link-search={}", out.display());
+        println!("cargo:rerun-if-changed={memory}");
+    }
+
+    let guest = "guest/crc32.wat";
+    let wasm = wat::parse_file(guest).unwrap_or_else(|e| panic!("{guest}: {e}"));
+    fs::write(out.join("crc32.wasm"), wasm).expect("write crc32.wasm");
+    println!("cargo:rerun-if-changed={guest}");
+    println!("cargo:rerun-if-changed=build.rs");
+}

@@ -1,0 +1,101 @@
+//! The staging buffer: reserved from declared section sizes, never grown per
+//! fed chunk, and — with `StreamingCompiler::reserve` — never moved at all.
+//! A global allocator counts reallocations (so this is its own test binary).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use wasmstream::{Config, StreamingCompiler};
+
+struct CountingReallocs;
+
+thread_local! {
+    static REALLOCS: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for CountingReallocs {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // Moving a large block is what costs time and peak RAM; the
+        // validator's small bookkeeping vectors may grow as they like.
+        if layout.size() >= LARGE {
+            // `try_with`: the thread-local may be gone while a thread shuts down.
+            let _ = REALLOCS.try_with(|count| count.set(count.get() + 1));
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// Blocks at least this large count as large.
+const LARGE: usize = 1024;
+
+#[global_allocator]
+static ALLOC: CountingReallocs = CountingReallocs;
+
+fn reallocs() -> usize {
+    REALLOCS.with(Cell::get)
+}
+
+/// A module of many sections, with a data section after the code section.
+fn module() -> Vec<u8> {
+    let body = "i32.const 1 i32.const 2 i32.add drop ".repeat(200);
+    let funcs: String = (0..20).map(|i| format!("(func $f{i} {body})")).collect();
+    wat::parse_str(format!(
+        r#"(module
+            (type (func))
+            (import "env" "g" (global i32))
+            (table 2 funcref)
+            (memory 1)
+            (global i32 (i32.const 0))
+            {funcs}
+            (export "f0" (func $f0))
+            (elem (i32.const 0) $f0 $f1)
+            (data (i32.const 0) "{}"))"#,
+        "x".repeat(3000)
+    ))
+    .expect("valid WAT")
+}
+
+/// Feeds `wasm` in 61-byte chunks; returns the reallocations of large blocks
+/// made by `feed`.
+fn reallocs_while_feeding(wasm: &[u8], reserve: bool) -> usize {
+    let engine = Config::new().engine();
+    let mut compiler = StreamingCompiler::new(&engine);
+    if reserve {
+        compiler.reserve(wasm.len());
+    }
+    let before = reallocs();
+    for chunk in wasm.chunks(61) {
+        compiler.feed(chunk).expect("valid module");
+    }
+    let during = reallocs() - before;
+    compiler.finish().expect("valid module");
+    during
+}
+
+#[test]
+fn staging_grows_only_at_section_starts() {
+    let wasm = module();
+    // Only the sections after the buffer passed `LARGE` bytes (the data
+    // section here) may move it.
+    let sections = 2;
+    let grown = reallocs_while_feeding(&wasm, false);
+    assert!(
+        grown <= sections,
+        "{grown} reallocations for {} chunks: the buffer grew per chunk",
+        wasm.len().div_ceil(61)
+    );
+}
+
+#[test]
+fn a_reserved_staging_buffer_never_moves() {
+    let wasm = module();
+    assert_eq!(reallocs_while_feeding(&wasm, true), 0);
+}
