@@ -67,7 +67,10 @@ enum Stage {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct StreamingCompiler {
-    engine: Engine,
+    /// Only what compiling needs of the [`Engine`]: a smaller compiler to
+    /// move around, and less code on small targets.
+    engine: wasmi::Engine,
+    keep_custom_sections: bool,
     limits: Limits,
     stage: Stage,
     /// The module as wasmi will see it: every byte but skipped custom sections.
@@ -108,7 +111,8 @@ impl StreamingCompiler {
         let mut parser = Parser::new(0);
         parser.set_features(features);
         StreamingCompiler {
-            engine: engine.clone(),
+            engine: engine.wasmi().clone(),
+            keep_custom_sections: engine.keeps_custom_sections(),
             limits: engine.limits(),
             stage: Stage::Preamble,
             staged: Vec::new(),
@@ -263,7 +267,7 @@ impl StreamingCompiler {
         let (header, header_len, id) = (*bytes, *len, bytes[0]);
         let section_start = offset + 1 - header_len as u64;
         self.check_section_size(id, section_start, declared)?;
-        let skip = id == CUSTOM_SECTION && !self.engine.keeps_custom_sections();
+        let skip = id == CUSTOM_SECTION && !self.keep_custom_sections;
         if skip {
             self.skipped += header_len as u64;
         } else {
@@ -488,7 +492,7 @@ impl StreamingCompiler {
         // same switches of the wasmi config this engine was built from, so
         // wasmi's configuration allows every feature the module uses.
         // `staged` is append-only and was never changed after validation.
-        let module = unsafe { Module::new_unchecked(engine.wasmi(), &staged) };
+        let module = unsafe { Module::new_unchecked(&engine, &staged) };
         drop(staged);
         module.map_err(|e| CompileError::new(end, format!("wasmi rejected the module: {e}")))
     }
