@@ -67,31 +67,29 @@ pub enum LimitExceeded {
     Fuel,
 }
 
+impl LimitExceeded {
+    /// What ran over and the `Config` builder that sets its limit, for the
+    /// message `resource limit exceeded: …`. Short on purpose: these strings
+    /// are in every firmware that prints a RuntimeError.
+    fn what(self) -> &'static str {
+        match self {
+            LimitExceeded::MemoryBytes => "memory size (Config::max_memory_bytes)",
+            LimitExceeded::TableElements => "table size (Config::max_table_elements)",
+            LimitExceeded::Instances => "instances (Config::max_instances)",
+            LimitExceeded::Memories => "memories (Config::max_memories)",
+            LimitExceeded::Tables => "tables (Config::max_tables)",
+            LimitExceeded::Growth => "memory or table growth (Config::trap_on_grow_failure)",
+            LimitExceeded::Fuel => "out of fuel (Config::consume_fuel)",
+        }
+    }
+}
+
+const LIMIT_EXCEEDED: &str = "resource limit exceeded: ";
+
 impl fmt::Display for LimitExceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            LimitExceeded::MemoryBytes => {
-                "a linear memory is larger than the store's resource limiter allows (Config::max_memory_bytes)"
-            }
-            LimitExceeded::TableElements => {
-                "a table is larger than the store's resource limiter allows (Config::max_table_elements)"
-            }
-            LimitExceeded::Instances => {
-                "the store holds as many instances as its resource limiter allows (Config::max_instances)"
-            }
-            LimitExceeded::Memories => {
-                "the module's linear memories exceed what the store's resource limiter allows (Config::max_memories)"
-            }
-            LimitExceeded::Tables => {
-                "the module's tables exceed what the store's resource limiter allows (Config::max_tables)"
-            }
-            LimitExceeded::Growth => {
-                "memory.grow or table.grow beyond the store's resource limits (Config::trap_on_grow_failure)"
-            }
-            LimitExceeded::Fuel => {
-                "out of fuel: all of the store's fuel was consumed (Store::set_fuel)"
-            }
-        })
+        f.write_str(LIMIT_EXCEEDED)?;
+        f.write_str(self.what())
     }
 }
 
@@ -135,19 +133,15 @@ impl RuntimeError {
         let limit = match self.error.kind() {
             ErrorKind::Instantiation(FailedToInstantiateMemory(
                 MemoryError::ResourceLimiterDeniedAllocation,
-            ))
-            | ErrorKind::Memory(MemoryError::ResourceLimiterDeniedAllocation) => {
-                LimitExceeded::MemoryBytes
-            }
+            )) => LimitExceeded::MemoryBytes,
             ErrorKind::Instantiation(FailedToInstantiateTable(
                 TableError::ResourceLimiterDeniedAllocation,
-            ))
-            | ErrorKind::Table(TableError::ResourceLimiterDeniedAllocation) => {
-                LimitExceeded::TableElements
-            }
+            )) => LimitExceeded::TableElements,
             ErrorKind::Instantiation(TooManyInstances) => LimitExceeded::Instances,
             ErrorKind::Instantiation(TooManyMemories) => LimitExceeded::Memories,
             ErrorKind::Instantiation(TooManyTables) => LimitExceeded::Tables,
+            // `trap_code` also covers wasmi's other out-of-fuel errors, such
+            // as running dry while a function is translated lazily.
             _ => match self.trap_code() {
                 Some(TrapCode::OutOfFuel) => LimitExceeded::Fuel,
                 Some(TrapCode::GrowthOperationLimited) => LimitExceeded::Growth,
@@ -175,9 +169,10 @@ impl fmt::Display for RuntimeError {
         // wasmi's words for a broken limit name its internals ("a resource
         // limiter denied to allocate", "calling a resumable function");
         // name the limit and where it is set instead.
+        f.write_str("runtime error: ")?;
         match self.limit_exceeded() {
-            Some(limit) => write!(f, "runtime error: {limit}"),
-            None => write!(f, "runtime error: {}", self.error),
+            Some(limit) => fmt::Display::fmt(&limit, f),
+            None => fmt::Display::fmt(&self.error, f),
         }
     }
 }
