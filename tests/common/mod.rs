@@ -9,3 +9,4 @@ pub mod counting_alloc;
 pub mod outcome;
 pub mod readers;
 pub mod rng;
+pub mod spec_config;

@@ -8,22 +8,14 @@
 //! `tests/link_spec.rs` (the linking files, with their expected counts).
 
 pub mod chunked;
+// Shared with the binaries that include `tests/common`, which use all of it.
+#[allow(dead_code)]
+#[path = "../common/rng.rs"]
+pub mod rng;
 pub mod runner;
 pub mod spectest;
 pub mod values;
 
-use wasmstream::Config;
-
-/// Wasm 2.0 exactly: the proposals wasmi enables by default beyond 2.0 are
-/// off, since the 2.0 suite expects, say, a second memory to be invalid.
-pub fn wasm2_config() -> Config {
-    let config = Config::new()
-        .wasm_tail_call(false)
-        .wasm_extended_const(false)
-        .wasm_multi_memory(false);
-    #[cfg(feature = "memory64")]
-    let config = config.wasm_memory64(false);
-    #[cfg(feature = "simd")]
-    let config = config.wasm_simd(false).wasm_relaxed_simd(false);
-    config
-}
+#[path = "../common/spec_config.rs"]
+mod spec_config;
+pub use spec_config::wasm2_config;

@@ -15,7 +15,8 @@ use wasmstream::{
     instantiate_streaming_with,
 };
 
-use super::chunked::{Chunked, Rng};
+use super::chunked::Chunked;
+use super::rng::Rng;
 use super::spectest::define_spectest;
 use super::values;
 
@@ -429,7 +430,7 @@ impl Runner {
     /// `compile_streaming`, or through `instantiate_streaming` (which
     /// reports it before looking at the imports).
     fn expect_compile_error(&mut self, wasm: &[u8]) -> Verdict {
-        let result = if self.rng.one_in(2) {
+        let result = if self.rng.chance(2) {
             self.compile(wasm).map(drop)
         } else {
             self.instantiate(wasm, false).map(drop)
@@ -539,7 +540,7 @@ impl Runner {
                 let mut window = vec![0u8; self.rng.below(64)];
                 let options = InstantiateOptions::new()
                     .window(&mut window)
-                    .early_link_check(early_link_check && self.rng.one_in(2));
+                    .early_link_check(early_link_check && self.rng.chance(2));
                 instantiate_streaming_with(store, reader, imports, options)
                     .map(|done| done.instance)
             }
