@@ -24,10 +24,11 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "targets and QEMU"
 rustup target add "${TARGETS[@]}"
-if ! command -v qemu-system-arm >/dev/null || ! command -v qemu-system-riscv32 >/dev/null; then
+if ! command -v qemu-system-arm >/dev/null || ! command -v qemu-system-riscv32 >/dev/null \
+    || ! command -v size >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        qemu-system-arm qemu-system-misc >/dev/null
+        qemu-system-arm qemu-system-misc binutils >/dev/null
 fi
 qemu-system-arm --version | head -n 1
 qemu-system-riscv32 --version | head -n 1

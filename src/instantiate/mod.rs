@@ -112,7 +112,8 @@ impl<'w> InstantiateOptions<'w> {
 ///
 /// [`Error::Type`] if an import's namespace is missing, [`Error::Link`] if
 /// an import is missing or of the wrong kind or type (the first failing
-/// import, in module order), [`Error::Runtime`] if an active segment is out
+/// import in wasmi's order: functions, tables, memories, globals, see
+/// above), [`Error::Runtime`] if an active segment is out
 /// of bounds or the start function traps (segments written before stay
 /// written), or if the instance breaks a limit of the store's resource
 /// limiter or runs out of fuel ([`RuntimeError::limit_exceeded`]).
