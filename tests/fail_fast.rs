@@ -185,3 +185,29 @@ fn a_section_over_the_limit_fails_before_its_contents_are_read() {
     // ... and is found as soon as the size field is complete.
     assert_eq!(reader.delivered(), code.start);
 }
+
+/// A section id no module has fails at the id byte, before its size or
+/// contents are read.
+#[test]
+fn an_unknown_section_id_fails_at_its_id_byte() {
+    let mut stream = b"\0asm\x01\0\0\0".to_vec();
+    stream.extend_from_slice(&[42, 0x80, 0x80, 0x04]); // id 42, 65536 bytes
+    stream.resize(stream.len() + 65_536, 0);
+    let reader = ScriptedReader::new(&stream);
+    let engine = Config::new().engine();
+    let mut window = [0u8; 4096];
+    let mut reader = reader;
+    let result = compile_streaming_with_window(&engine, &mut reader, &mut window);
+    match result {
+        Err(Error::Compile(e)) => {
+            assert_eq!(e.offset(), 8, "{e}");
+            assert!(e.message().contains("section id"), "{e}");
+        }
+        other => panic!("expected a compile error, got {other:?}"),
+    }
+    assert!(
+        reader.delivered() <= 10,
+        "read {} bytes",
+        reader.delivered()
+    );
+}

@@ -10,7 +10,7 @@ mod common;
 use common::counting_alloc::{CountingAlloc, HeapUse, measure};
 use common::outcome::wasmi_outcome;
 use common::readers::ScriptedReader;
-use wasmstream::{Config, Engine, Error, Limits, compile_streaming};
+use wasmstream::{Config, Engine, Error, Limits, compile_streaming, compile_streaming_with_window};
 
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
@@ -306,4 +306,34 @@ fn huge_tables_and_memories_are_judged_without_being_allocated() {
             );
         }
     }
+}
+
+/// A body over `max_function_body_bytes` that fits its section is rejected
+/// at its size field whether it arrives in one chunk or many (the check once
+/// ran only while the parser waited for more bytes).
+#[test]
+fn the_body_size_limit_holds_for_every_chunking() {
+    let engine = Config::new().engine();
+    let limit = engine.limits().max_function_body_bytes as usize;
+    let nops = "nop ".repeat(limit + 100);
+    let wasm = wat::parse_str(format!("(module (func {nops}))")).expect("valid WAT");
+    let mut offsets = Vec::new();
+    for chunk in [wasm.len(), 4096, 7, 1] {
+        let mut compiler = wasmstream::StreamingCompiler::new(&engine);
+        let error = wasm
+            .chunks(chunk)
+            .find_map(|piece| compiler.feed(piece).err())
+            .unwrap_or_else(|| panic!("{chunk}-byte chunks: body over the limit accepted"));
+        assert!(
+            error.message().contains("function body declares"),
+            "{error}"
+        );
+        offsets.push(error.offset());
+    }
+    assert!(
+        offsets.windows(2).all(|w| w[0] == w[1]),
+        "offsets differ: {offsets:?}"
+    );
+    let windowed = compile_streaming_with_window(&engine, &wasm[..], &mut vec![0; 1 << 20]);
+    assert!(matches!(windowed, Err(Error::Compile(e)) if e.offset() == offsets[0]));
 }

@@ -247,3 +247,26 @@ fn an_endless_stream_of_large_sections_stops_at_the_module_size_limit() {
     assert!(error.message().contains("limit of 200000 bytes"), "{error}");
     assert_eq!(reader.delivered, fourth_section + 4);
 }
+
+/// A reader that reports more bytes than it was given room for does not make
+/// the driver panic: it is taken to have filled the room.
+#[test]
+fn a_reader_over_reporting_its_reads_does_not_panic() {
+    struct OverReporting<'a>(&'a [u8]);
+    impl embedded_io::ErrorType for OverReporting<'_> {
+        type Error = ErrorKind;
+    }
+    impl embedded_io::Read for OverReporting<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> Result<usize, ErrorKind> {
+            let n = buf.len().min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(if n == 0 { 0 } else { n + 10 })
+        }
+    }
+    let wasm = wat::parse_str(r#"(module (func (export "f") (result i32) i32.const 1))"#)
+        .expect("valid WAT");
+    let engine = Config::new().engine();
+    let module = compile_streaming(&engine, OverReporting(&wasm)).expect("the bytes are intact");
+    assert!(module.get_export("f").is_some());
+}

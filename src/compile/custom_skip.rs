@@ -34,6 +34,11 @@ impl CustomSkip {
             match self {
                 CustomSkip::NameLen(leb) => {
                     match leb.push(bytes[at]).map_err(|msg| (msg, at))? {
+                        // wasmparser's cap on any string, so that skipping and
+                        // keeping a custom section judge its name alike.
+                        Some(len) if len > MAX_NAME_BYTES => {
+                            return Err(("string size out of bounds", at));
+                        }
                         Some(len) if len as usize > after => {
                             return Err(("custom section name overruns the section", at));
                         }
@@ -77,6 +82,9 @@ impl CustomSkip {
         matches!(self, CustomSkip::Contents)
     }
 }
+
+/// wasmparser's `MAX_WASM_STRING_SIZE`.
+const MAX_NAME_BYTES: u32 = 100_000;
 
 const MALFORMED_UTF8: &str = "malformed UTF-8 encoding in custom section name";
 
@@ -171,6 +179,20 @@ mod tests {
     #[test]
     fn rejects_name_overrunning_section() {
         assert_eq!(skip_in_chunks(&[5, b'a'], 1).unwrap_err().1, 0);
+    }
+
+    #[test]
+    fn rejects_names_over_wasmparsers_string_limit() {
+        // 100 001 as LEB128: 0xa1 0x8d 0x06.
+        let mut section = alloc::vec![0xa1, 0x8d, 0x06];
+        section.resize(3 + 100_001, b'a');
+        assert_eq!(
+            skip_in_chunks(&section, 7).unwrap_err(),
+            ("string size out of bounds", 2)
+        );
+        let mut at_limit = alloc::vec![0xa0, 0x8d, 0x06];
+        at_limit.resize(3 + 100_000, b'a');
+        assert_eq!(skip_in_chunks(&at_limit, 7), Ok(true));
     }
 
     #[test]

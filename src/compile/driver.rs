@@ -58,7 +58,7 @@ pub fn compile_streaming_with_window<S: Source>(
     loop {
         let want = compiler.wanted().min(window.len());
         let result = body.read(&mut window[..want]);
-        if !feed_read(&mut compiler, window, result)? {
+        if !feed_read(&mut compiler, &window[..want], result)? {
             break;
         }
     }
@@ -70,8 +70,9 @@ pub(crate) fn usable_window<'a>(window: &'a mut [u8], one_byte: &'a mut [u8; 1])
     if window.is_empty() { one_byte } else { window }
 }
 
-/// Feeds the outcome of one read to the compiler; `Ok(false)` at the end of
-/// the stream. Drivers read at most `compiler.wanted()` bytes, so a bad
+/// Feeds the outcome of one read into `window` to the compiler; `Ok(false)`
+/// at the end of the stream. A reader that reports more bytes than the
+/// window holds is taken to have filled the window. Drivers read at most `compiler.wanted()` bytes, so a bad
 /// stream is rejected before more of it is read; `Interrupted` is retried.
 pub(crate) fn feed_read<E: embedded_io::Error>(
     compiler: &mut StreamingCompiler,
@@ -81,7 +82,7 @@ pub(crate) fn feed_read<E: embedded_io::Error>(
     match result {
         Ok(0) => Ok(false),
         Ok(read) => {
-            compiler.feed(&window[..read])?;
+            compiler.feed(&window[..read.min(window.len())])?;
             Ok(true)
         }
         Err(e) if e.kind() == ErrorKind::Interrupted => Ok(true),

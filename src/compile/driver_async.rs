@@ -50,7 +50,7 @@ pub async fn compile_streaming_with_window_async<S: AsyncSource>(
     loop {
         let want = compiler.wanted().min(window.len());
         let result = body.read(&mut window[..want]).await;
-        if !feed_read(&mut compiler, window, result)? {
+        if !feed_read(&mut compiler, &window[..want], result)? {
             break;
         }
     }

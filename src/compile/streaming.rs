@@ -18,6 +18,8 @@ use crate::error::CompileError;
 const MAGIC: [u8; 4] = *b"\0asm";
 const HEADER_LEN: u64 = 8;
 const CUSTOM_SECTION: u8 = 0;
+/// The highest section id of a core module (13, the tag section).
+const LAST_SECTION_ID: u8 = 13;
 /// A section id and the longest LEB128 `u32` size.
 const MAX_SECTION_HEADER: usize = 6;
 
@@ -82,8 +84,8 @@ pub struct StreamingCompiler {
     /// Stream bytes not staged; a staged offset plus this is a stream offset,
     /// because parsing never lags behind a skipped section.
     skipped: u64,
-    /// Whether the parser is between the function bodies of the code section.
-    in_code_bodies: bool,
+    /// Function bodies of the code section the parser has yet to return.
+    bodies_left: u32,
     parser: Parser,
     validator: Validator,
     func_allocations: Option<FuncValidatorAllocations>,
@@ -103,8 +105,8 @@ impl core::fmt::Debug for StreamingCompiler {
 }
 
 impl StreamingCompiler {
-    /// A compiler for `engine`, validating with exactly the engine's Wasm
-    /// features and enforcing its [`Limits`].
+    /// A compiler for `engine`, validating with the Wasm features its
+    /// [`Config`](crate::Config) set on wasmi and enforcing its [`Limits`].
     #[must_use]
     pub fn new(engine: &Engine) -> Self {
         let features = engine.features();
@@ -119,7 +121,7 @@ impl StreamingCompiler {
             parsed: 0,
             received: 0,
             skipped: 0,
-            in_code_bodies: false,
+            bodies_left: 0,
             parser,
             validator: Validator::new_with_features(features),
             func_allocations: Some(FuncValidatorAllocations::default()),
@@ -151,7 +153,8 @@ impl StreamingCompiler {
     pub fn reserve(&mut self, module_bytes: usize) {
         if self.received == 0 {
             let capped = module_bytes.min(self.limits.max_module_bytes as usize);
-            self.staged.reserve_exact(capped);
+            // Only a hint: without the room, sections reserve their own.
+            let _ = self.staged.try_reserve_exact(capped);
         }
     }
 
@@ -224,7 +227,9 @@ impl StreamingCompiler {
                 ));
             }
         }
-        self.staged.reserve_exact(HEADER_LEN as usize);
+        if self.staged.try_reserve_exact(HEADER_LEN as usize).is_err() {
+            return Err(CompileError::new(self.received, "out of memory"));
+        }
         self.staged.extend_from_slice(&bytes[..take]);
         self.received += take as u64;
         if self.received == HEADER_LEN {
@@ -252,6 +257,13 @@ impl StreamingCompiler {
         let Stage::SectionHeader { bytes, len, size } = &mut self.stage else {
             unreachable!("feed_section_header outside a section header");
         };
+        if *len == 0 && byte > LAST_SECTION_ID {
+            // No section has this id: the id byte alone proves it.
+            return Err(CompileError::new(
+                offset,
+                format!("malformed section id: {byte}"),
+            ));
+        }
         bytes[*len] = byte;
         *len += 1;
         self.received += 1;
@@ -272,8 +284,17 @@ impl StreamingCompiler {
             self.skipped += header_len as u64;
         } else {
             // Reserve exactly this section, so its bytes never move while it
-            // streams in.
-            self.staged.reserve_exact(header_len + declared as usize);
+            // streams in. A heap too small for it is an error, not an abort.
+            let needed = header_len + declared as usize;
+            if self.staged.try_reserve_exact(needed).is_err() {
+                return Err(CompileError::new(
+                    section_start,
+                    format!(
+                        "out of memory: cannot reserve {needed} bytes for the {} section",
+                        section_name(id)
+                    ),
+                ));
+            }
             self.staged.extend_from_slice(&header[..header_len]);
         }
         self.stage = Stage::Section {
@@ -282,7 +303,7 @@ impl StreamingCompiler {
             skip: skip.then(CustomSkip::new),
         };
         if declared == 0 {
-            self.end_section(section_start)?;
+            self.end_section(self.received)?;
         }
         Ok(1)
     }
@@ -360,7 +381,7 @@ impl StreamingCompiler {
                     "section size mismatch: unexpected end of section",
                 ));
             }
-            self.in_code_bodies = false;
+            self.bodies_left = 0;
         }
         self.stage = new_section_header();
         Ok(())
@@ -369,17 +390,24 @@ impl StreamingCompiler {
     /// Runs the parser and validator over the staged bytes not yet parsed.
     fn parse_staged(&mut self) -> Result<(), CompileError> {
         loop {
+            // Before the parser sees a body: its size must be judged whether
+            // the body arrives in one chunk or many.
+            self.check_next_body_size()?;
             let data = &self.staged[self.parsed..];
             let chunk = self
                 .parser
                 .parse(data, false)
                 .map_err(|e| binary_error(&e, self.skipped, None))?;
             let (consumed, payload) = match chunk {
-                Chunk::NeedMoreData(_) => return self.check_next_body_size(),
+                Chunk::NeedMoreData(_) => return Ok(()),
                 Chunk::Parsed { consumed, payload } => (consumed, payload),
             };
-            if let Payload::CodeSectionStart { .. } = payload {
-                self.in_code_bodies = true;
+            match payload {
+                Payload::CodeSectionStart { count, .. } => self.bodies_left = count,
+                Payload::CodeSectionEntry(_) => {
+                    self.bodies_left = self.bodies_left.saturating_sub(1)
+                }
+                _ => {}
             }
             validate_payload(
                 &mut self.validator,
@@ -397,7 +425,7 @@ impl StreamingCompiler {
     /// Rejects a function body whose declared size is over the limit as soon
     /// as its size field is complete, before its bytes are waited for.
     fn check_next_body_size(&self) -> Result<(), CompileError> {
-        if !self.in_code_bodies {
+        if self.bodies_left == 0 {
             return Ok(());
         }
         match peek_u32(&self.staged[self.parsed..]) {
@@ -489,8 +517,10 @@ impl StreamingCompiler {
         // every function body through its `FuncValidator`, and
         // `Validator::end` succeeded. The validator was built with
         // `engine.features()`, which `Config` sets together with the very
-        // same switches of the wasmi config this engine was built from, so
-        // wasmi's configuration allows every feature the module uses.
+        // same switches of the wasmi config this engine was built from (and
+        // a switch `Config` cannot set stays off on our side), so our feature
+        // set is a subset of wasmi's and wasmi's configuration allows every
+        // feature the module uses.
         // `staged` is append-only and was never changed after validation.
         let module = unsafe { Module::new_unchecked(&engine, &staged) };
         drop(staged);

@@ -122,7 +122,8 @@ impl Engine {
         self.keep_custom_sections
     }
 
-    /// The exact feature set wasmi was configured with.
+    /// The feature set the streaming validator uses: every switch `Config`
+    /// set on wasmi, so always a subset of what wasmi allows.
     pub(crate) fn features(&self) -> WasmFeatures {
         self.features
     }

@@ -13,8 +13,8 @@ pub struct Limits {
     /// Largest single section, in bytes (its payload, without the id and size
     /// fields). Default: 1 MiB.
     pub max_section_bytes: u32,
-    /// Largest function body, in bytes. Default: 128 KiB, which is also
-    /// wasmparser's own ceiling for a function body.
+    /// Largest function body, in bytes. Default: 128 KiB. Checked as soon as
+    /// a body's size field has arrived, however the bytes are chunked.
     pub max_function_body_bytes: u32,
 }
 

@@ -37,8 +37,11 @@ pub enum CompilationMode {
 /// [resource limits](ResourceLimits) of untrusted modules are set.
 ///
 /// Every feature switch sets both the wasmi configuration and the feature
-/// set this crate validates with, so the two can never disagree (which is
-/// what makes skipping wasmi's second validation sound).
+/// set this crate validates with, so what we validate is always allowed by
+/// wasmi (which is what makes skipping wasmi's second validation sound).
+/// One caveat: if another crate in the build enables wasmi's own `simd` or
+/// `memory64` crate features while ours are off, wasmi allows those
+/// proposals and we do not, so such modules are rejected.
 ///
 /// ```
 /// use wasmstream::{CompilationMode, Config, Limits};

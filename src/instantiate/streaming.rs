@@ -94,7 +94,7 @@ pub fn instantiate_streaming_with<T: 'static, S: Source>(
     loop {
         let want = compiler.wanted().min(window.len());
         let result = body.read(&mut window[..want]);
-        if !feed_read(&mut compiler, window, result)? {
+        if !feed_read(&mut compiler, &window[..want], result)? {
             break;
         }
         link.after_feed(&compiler, store.as_context())?;

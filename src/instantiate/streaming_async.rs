@@ -72,7 +72,7 @@ pub async fn instantiate_streaming_with_async<T: 'static, S: AsyncSource>(
     loop {
         let want = compiler.wanted().min(window.len());
         let result = body.read(&mut window[..want]).await;
-        if !feed_read(&mut compiler, window, result)? {
+        if !feed_read(&mut compiler, &window[..want], result)? {
             break;
         }
         link.after_feed(&compiler, store.as_context())?;
