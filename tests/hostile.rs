@@ -165,7 +165,7 @@ fn a_section_reserves_no_more_than_the_limits_allow() {
     bytes.extend(leb(512 * 1024 + 1));
     let message = assert_rejected("section over the limit", &engine, &bytes, SMALL);
     assert!(
-        message.contains("over the limit of 524288 bytes"),
+        message.contains("over the section limit of 524288 bytes"),
         "{message}"
     );
 }

@@ -259,10 +259,7 @@ impl StreamingCompiler {
         };
         if *len == 0 && byte > LAST_SECTION_ID {
             // No section has this id: the id byte alone proves it.
-            return Err(CompileError::new(
-                offset,
-                format!("malformed section id: {byte}"),
-            ));
+            return Err(CompileError::new(offset, "malformed section id"));
         }
         bytes[*len] = byte;
         *len += 1;
@@ -285,14 +282,14 @@ impl StreamingCompiler {
         } else {
             // Reserve exactly this section, so its bytes never move while it
             // streams in. A heap too small for it is an error, not an abort.
-            let needed = header_len + declared as usize;
-            if self.staged.try_reserve_exact(needed).is_err() {
+            if self
+                .staged
+                .try_reserve_exact(header_len + declared as usize)
+                .is_err()
+            {
                 return Err(CompileError::new(
                     section_start,
-                    format!(
-                        "out of memory: cannot reserve {needed} bytes for the {} section",
-                        section_name(id)
-                    ),
+                    "out of memory: cannot reserve room for this section",
                 ));
             }
             self.staged.extend_from_slice(&header[..header_len]);
@@ -309,27 +306,20 @@ impl StreamingCompiler {
     }
 
     fn check_section_size(&self, id: u8, start: u64, declared: u32) -> Result<(), CompileError> {
-        if declared > self.limits.max_section_bytes {
-            return Err(CompileError::new(
-                start,
-                format!(
-                    "{} section declares {declared} bytes, over the limit of {} bytes",
-                    section_name(id),
-                    self.limits.max_section_bytes
-                ),
-            ));
-        }
-        if self.received + u64::from(declared) > u64::from(self.limits.max_module_bytes) {
-            return Err(CompileError::new(
-                start,
-                format!(
-                    "{} section of {declared} bytes would take the module over the limit of {} bytes",
-                    section_name(id),
-                    self.limits.max_module_bytes
-                ),
-            ));
-        }
-        Ok(())
+        let (over, limit) = if declared > self.limits.max_section_bytes {
+            ("section", self.limits.max_section_bytes)
+        } else if self.received + u64::from(declared) > u64::from(self.limits.max_module_bytes) {
+            ("module", self.limits.max_module_bytes)
+        } else {
+            return Ok(());
+        };
+        Err(CompileError::new(
+            start,
+            format!(
+                "{} section declares {declared} bytes, over the {over} limit of {limit} bytes",
+                section_name(id)
+            ),
+        ))
     }
 
     fn feed_section(&mut self, bytes: &[u8]) -> Result<usize, CompileError> {
