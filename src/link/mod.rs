@@ -3,10 +3,9 @@
 //! module's imports against them.
 
 mod host_func;
+mod name_map;
 mod resolve;
 
-use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use core::fmt;
 
 use wasmi::{AsContext, Caller, Extern, Func, FuncType, Global, Instance, Memory, Table, Val};
@@ -14,6 +13,7 @@ use wasmi::{AsContext, Caller, Extern, Func, FuncType, Global, Instance, Memory,
 pub use host_func::{HostFunc, IntoHostFunc, WithCaller};
 
 use crate::config::Engine;
+use name_map::NameMap;
 
 /// One item of an import object: a store-independent host function, or a
 /// function, memory, table or global that already lives in a store.
@@ -109,13 +109,13 @@ impl<T> From<Global> for Definition<T> {
 /// assert!(imports.get("env", "negate").is_some());
 /// ```
 pub struct Namespace<T> {
-    items: BTreeMap<Box<str>, Definition<T>>,
+    items: NameMap<Definition<T>>,
 }
 
 impl<T> Default for Namespace<T> {
     fn default() -> Self {
         Namespace {
-            items: BTreeMap::new(),
+            items: NameMap::default(),
         }
     }
 }
@@ -143,7 +143,7 @@ impl<T> Namespace<T> {
 
     /// Defines `name`, replacing any earlier definition.
     pub fn define(&mut self, name: &str, item: impl Into<Definition<T>>) -> &mut Self {
-        self.items.insert(name.into(), item.into());
+        self.items.insert(name, item.into());
         self
     }
 
@@ -172,7 +172,7 @@ impl<T> Namespace<T> {
 
     /// The definitions, by name in byte order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Definition<T>)> {
-        self.items.iter().map(|(name, item)| (&**name, item))
+        self.items.iter()
     }
 }
 
@@ -250,7 +250,7 @@ impl<T, N: AsRef<str>, D: Into<Definition<T>>> FromIterator<(N, D)> for Namespac
 /// ```
 pub struct Imports<T> {
     engine: Engine,
-    namespaces: BTreeMap<Box<str>, Namespace<T>>,
+    namespaces: NameMap<Namespace<T>>,
 }
 
 impl<T> Clone for Imports<T> {
@@ -274,7 +274,7 @@ impl<T> Imports<T> {
     pub fn new(engine: &Engine) -> Self {
         Imports {
             engine: engine.clone(),
-            namespaces: BTreeMap::new(),
+            namespaces: NameMap::default(),
         }
     }
 
@@ -298,7 +298,7 @@ impl<T> Imports<T> {
 
     /// Sets the whole namespace `module` at once, replacing any earlier one.
     pub fn define_namespace(&mut self, module: &str, namespace: Namespace<T>) -> &mut Self {
-        self.namespaces.insert(module.into(), namespace);
+        self.namespaces.insert(module, namespace);
         self
     }
 
@@ -324,7 +324,7 @@ impl<T> Imports<T> {
 
     /// The namespace `module`, created empty if missing.
     pub fn namespace_mut(&mut self, module: &str) -> &mut Namespace<T> {
-        self.namespaces.entry(module.into()).or_default()
+        self.namespaces.get_or_insert_default(module)
     }
 
     /// The namespace `module`.
@@ -346,7 +346,7 @@ impl<T> Imports<T> {
 
     /// The namespaces, by name in byte order.
     pub fn namespaces(&self) -> impl Iterator<Item = (&str, &Namespace<T>)> {
-        self.namespaces.iter().map(|(name, ns)| (&**name, ns))
+        self.namespaces.iter()
     }
 }
 
