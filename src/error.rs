@@ -39,7 +39,19 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
     }
 }
 
-impl<E: fmt::Debug + fmt::Display> core::error::Error for Error<E> {}
+/// `source` is the JS API error inside; for [`Error::Io`] it is `None`, as
+/// `E` need not implement `Error` (match on `Io` to get the reader's error).
+impl<E: fmt::Debug + fmt::Display> core::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Error::Type(e) => Some(e),
+            Error::Compile(e) => Some(e),
+            Error::Link(e) => Some(e),
+            Error::Runtime(e) => Some(e),
+            Error::Io(_) => None,
+        }
+    }
+}
 
 impl<E> From<TypeError> for Error<E> {
     fn from(e: TypeError) -> Self {
@@ -85,7 +97,14 @@ pub enum TypeError {
     },
     /// The module imports from a namespace the import object does not have.
     MissingNamespace {
-        /// The import's position in the module's import section.
+        /// The import's position: in the module's import section for
+        /// [`instantiate_streaming`](crate::instantiate_streaming) (and its
+        /// variants) and [`Imports::check`](crate::Imports::check); in wasmi's grouped
+        /// order (functions, tables, memories, globals, each group in section
+        /// order) for [`instantiate`](crate::instantiate) and
+        /// [`Imports::resolve`](crate::Imports::resolve), since a compiled
+        /// `wasmi::Module` keeps no other order. The two agree when the section
+        /// already lists functions, then tables, memories, globals.
         index: u32,
         /// The missing namespace.
         module: String,

@@ -31,7 +31,14 @@ use wasmi::{FuncType, Mutability, RefType, ValType};
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkError {
-    /// The import's position in the module's import section.
+    /// The import's position: in the module's import section for
+    /// [`instantiate_streaming`](crate::instantiate_streaming) (and its
+    /// variants) and [`Imports::check`](crate::Imports::check); in wasmi's grouped
+    /// order (functions, tables, memories, globals, each group in section
+    /// order) for [`instantiate`](crate::instantiate) and
+    /// [`Imports::resolve`](crate::Imports::resolve), since a compiled
+    /// `wasmi::Module` keeps no other order. The two agree when the section
+    /// already lists functions, then tables, memories, globals.
     pub index: u32,
     /// The import's namespace (module name).
     pub module: String,

@@ -170,11 +170,39 @@ impl fmt::Display for RuntimeError {
         // limiter denied to allocate", "calling a resumable function");
         // name the limit and where it is set instead.
         f.write_str("runtime error: ")?;
-        match self.limit_exceeded() {
-            Some(limit) => fmt::Display::fmt(&limit, f),
+        if let Some(limit) = self.limit_exceeded() {
+            return fmt::Display::fmt(&limit, f);
+        }
+        // wasmi's own import checks (a backstop behind `Imports`'s) print
+        // the types with `Debug`; name the import instead.
+        match mismatched_import(&self.error) {
+            Some((module, name)) => write!(
+                f,
+                "import {module:?} {name:?} does not match the module's import"
+            ),
             None => fmt::Display::fmt(&self.error, f),
         }
     }
+}
+
+/// The module and name of the import, when `error` is wasmi's import
+/// mismatch.
+fn mismatched_import(error: &wasmi::Error) -> Option<(&str, &str)> {
+    use InstantiationError::{
+        FuncTypeMismatch, GlobalTypeMismatch, ImportTypeMismatch, MemoryTypeMismatch,
+        TableTypeMismatch,
+    };
+    let name = match error.kind() {
+        ErrorKind::Instantiation(
+            ImportTypeMismatch { name, .. }
+            | FuncTypeMismatch { name, .. }
+            | GlobalTypeMismatch { name, .. }
+            | TableTypeMismatch { name, .. }
+            | MemoryTypeMismatch { name, .. },
+        ) => name,
+        _ => return None,
+    };
+    Some((name.module(), name.name()))
 }
 
 impl core::error::Error for RuntimeError {}

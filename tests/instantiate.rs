@@ -303,3 +303,31 @@ fn a_reader_error_comes_back_unchanged() {
     let error = instantiate_streaming(&mut store, source, &Imports::new(&engine)).unwrap_err();
     assert!(matches!(error, Error::Io(ErrorKind::BrokenPipe)), "{error}");
 }
+
+/// wasmi's own import checks (behind ours) print types with `Debug`; a
+/// `RuntimeError` holding one names the import in one line instead.
+#[test]
+fn wasmi_import_mismatch_displays_in_one_line() {
+    let engine = Config::new().engine();
+    let wasm = wat::parse_str(
+        r#"(module (import "env" "f" (func (param i32))) (import "env" "g" (global i32)))"#,
+    )
+    .expect("parses");
+    let module = compile_streaming(&engine, &wasm[..]).expect("compiles");
+    let mut store = Store::new(&engine, ());
+    let func = Func::wrap(&mut store, |_: i64| {});
+    let wrong_kind = Func::wrap(&mut store, || {});
+    let right_func = Func::wrap(&mut store, |_: i32| {});
+    for (externs, name) in [
+        ([func.into(), wrong_kind.into()], "f"),
+        ([right_func.into(), wrong_kind.into()], "g"),
+    ] {
+        let error = wasmstream::wasmi::Instance::new(&mut store, &module, &externs)
+            .expect_err("mismatched imports");
+        let message = wasmstream::RuntimeError::new(error).to_string();
+        assert_eq!(
+            message,
+            format!(r#"runtime error: import "env" "{name}" does not match the module's import"#)
+        );
+    }
+}

@@ -578,3 +578,78 @@ fn streaming_reads_imports_in_module_order() {
     );
     assert_eq!((error.index, error.name.as_str()), (0, "g"));
 }
+
+/// A host function made in a store lives as long as the store; its closure
+/// holds a clone of `witness`, so after the import object is dropped the
+/// witness's count tells whether a function was made in `store`.
+fn link_with_witness(
+    wat: &str,
+    witness: &std::sync::Arc<()>,
+) -> (Store<()>, Result<(), Error<Infallible>>) {
+    let engine = Config::new().engine();
+    let module = compile_streaming(&engine, &wat::parse_str(wat).expect("parses")[..])
+        .expect("test module compiles");
+    let mut store = Store::new(&engine, ());
+    let mut imports = Imports::new(&engine);
+    let held = std::sync::Arc::clone(witness);
+    imports.func_new("env", "f", FuncType::new([], []), move |_, _, _| {
+        let _ = &held;
+        Ok(())
+    });
+    let result = imports.resolve(&mut store, &module).map(drop);
+    drop(imports);
+    (store, result)
+}
+
+#[test]
+fn failed_link_makes_no_host_function_in_the_store() {
+    let witness = std::sync::Arc::new(());
+    let (store, result) = link_with_witness(
+        r#"(module (import "env" "f" (func)) (import "env" "missing" (func)))"#,
+        &witness,
+    );
+    assert!(matches!(result, Err(Error::Link(_))));
+    assert_eq!(
+        std::sync::Arc::strong_count(&witness),
+        1,
+        "a Func was left in the store"
+    );
+    drop(store);
+
+    // The witness does see a function the store keeps.
+    let (store, result) = link_with_witness(r#"(module (import "env" "f" (func)))"#, &witness);
+    assert!(result.is_ok());
+    assert_eq!(std::sync::Arc::strong_count(&witness), 2);
+    drop(store);
+    assert_eq!(std::sync::Arc::strong_count(&witness), 1);
+}
+
+#[test]
+fn error_source_is_the_inner_error() {
+    use std::error::Error as _;
+    let error = instantiate_error(
+        &Config::new().engine(),
+        r#"(module (import "env" "f" (func)))"#,
+        |_, imports| {
+            imports.namespace_mut("env");
+        },
+    );
+    let source = error.source().expect("a LinkError has a source");
+    let link = source
+        .downcast_ref::<LinkError>()
+        .expect("the source is the LinkError");
+    assert_eq!(link.name, "f");
+
+    let missing = instantiate_error(
+        &Config::new().engine(),
+        r#"(module (import "env" "f" (func)))"#,
+        |_, _| {},
+    );
+    let source = missing.source().expect("a TypeError has a source");
+    assert!(source.downcast_ref::<TypeError>().is_some());
+    assert!(
+        Error::<std::io::Error>::Io(std::io::Error::other("x"))
+            .source()
+            .is_none()
+    );
+}

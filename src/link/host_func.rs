@@ -96,7 +96,9 @@ impl<T: 'static> HostFunc<T> {
         }
     }
 
-    /// Makes the function in `store` (a new [`Func`] each call).
+    /// Makes the function in `store` (a new [`Func`] each call; the store
+    /// keeps it until the store is dropped, so an unused one is wasted).
+    #[must_use]
     pub fn to_func(&self, mut store: impl AsContextMut<Data = T>) -> Func {
         (self.make)(&mut store.as_context_mut())
     }

@@ -115,24 +115,29 @@ impl<T: 'static> Imports<T> {
         let positions = module_order
             .and_then(|kinds| wasmi_positions(kinds, &imports))
             .unwrap_or_else(|| (0..imports.len()).collect());
-        let mut externs: Vec<Option<Extern>> = alloc::vec![None; imports.len()];
+        // Check every import before making any host function, so a failed
+        // link leaves nothing behind in the store (wasmi never frees a Func).
+        let mut items: Vec<Option<&Definition<T>>> = alloc::vec![None; imports.len()];
         for (index, &position) in positions.iter().enumerate() {
             let import = &imports[position];
             let index = u32::try_from(index).unwrap_or(u32::MAX);
-            let item = self.read_import(
+            items[position] = Some(self.read_import(
                 store.as_context(),
                 index,
                 import.module(),
                 import.name(),
                 import.ty(),
-            )?;
-            externs[position] = Some(match item {
-                Definition::Func(func) => Extern::Func(func.to_func(&mut store)),
-                Definition::Extern(item) => *item,
-            });
+            )?);
         }
         // Every position is filled: `positions` is a permutation.
-        Ok(externs.into_iter().flatten().collect())
+        Ok(items
+            .into_iter()
+            .flatten()
+            .map(|item| match item {
+                Definition::Func(func) => Extern::Func(func.to_func(&mut store)),
+                Definition::Extern(item) => *item,
+            })
+            .collect())
     }
 
     pub(crate) fn check_declarations<E>(
