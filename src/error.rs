@@ -39,19 +39,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
     }
 }
 
-/// `source` is the JS API error inside; for [`Error::Io`] it is `None`, as
-/// `E` need not implement `Error` (match on `Io` to get the reader's error).
-impl<E: fmt::Debug + fmt::Display> core::error::Error for Error<E> {
-    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
-        match self {
-            Error::Type(e) => Some(e),
-            Error::Compile(e) => Some(e),
-            Error::Link(e) => Some(e),
-            Error::Runtime(e) => Some(e),
-            Error::Io(_) => None,
-        }
-    }
-}
+impl<E: fmt::Debug + fmt::Display> core::error::Error for Error<E> {}
 
 impl<E> From<TypeError> for Error<E> {
     fn from(e: TypeError) -> Self {

@@ -623,33 +623,3 @@ fn failed_link_makes_no_host_function_in_the_store() {
     drop(store);
     assert_eq!(std::sync::Arc::strong_count(&witness), 1);
 }
-
-#[test]
-fn error_source_is_the_inner_error() {
-    use std::error::Error as _;
-    let error = instantiate_error(
-        &Config::new().engine(),
-        r#"(module (import "env" "f" (func)))"#,
-        |_, imports| {
-            imports.namespace_mut("env");
-        },
-    );
-    let source = error.source().expect("a LinkError has a source");
-    let link = source
-        .downcast_ref::<LinkError>()
-        .expect("the source is the LinkError");
-    assert_eq!(link.name, "f");
-
-    let missing = instantiate_error(
-        &Config::new().engine(),
-        r#"(module (import "env" "f" (func)))"#,
-        |_, _| {},
-    );
-    let source = missing.source().expect("a TypeError has a source");
-    assert!(source.downcast_ref::<TypeError>().is_some());
-    assert!(
-        Error::<std::io::Error>::Io(std::io::Error::other("x"))
-            .source()
-            .is_none()
-    );
-}
