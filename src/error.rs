@@ -39,6 +39,8 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
     }
 }
 
+// `Display` shows the inner error's own line, so it is not also reported as
+// a `source()`: error-chain printers would show the line twice.
 impl<E: fmt::Debug + fmt::Display> core::error::Error for Error<E> {}
 
 impl<E> From<TypeError> for Error<E> {
