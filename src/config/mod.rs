@@ -506,8 +506,20 @@ impl Config {
     /// above `max_bytes` is lowered to `max_bytes`.
     ///
     /// ```
-    /// let engine = wasmstream::Config::new().stack_heights(1024, 8 * 1024).engine();
-    /// # drop(engine);
+    /// use wasmstream::wasmi::{Store, TrapCode};
+    /// use wasmstream::{Config, Imports, instantiate_streaming};
+    ///
+    /// let engine = Config::new().stack_heights(512, 2 * 1024).engine();
+    /// let mut store = Store::new(&engine, ());
+    /// let wasm = wat::parse_str(r#"(module (func $down (export "down") (param i32)
+    ///     (if (local.get 0) (then (call $down (i32.sub (local.get 0) (i32.const 1)))))))"#)?;
+    /// let done = instantiate_streaming(&mut store, &wasm[..], &Imports::new(&engine))?;
+    /// let down = done.instance.get_typed_func::<i32, ()>(&store, "down")?;
+    /// assert!(down.call(&mut store, 10).is_ok());
+    /// // Fewer calls than the default recursion depth (1000), more than 2 KiB holds:
+    /// let trap = down.call(&mut store, 500).unwrap_err();
+    /// assert_eq!(trap.as_trap_code(), Some(TrapCode::StackOverflow));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn stack_heights(mut self, min_bytes: usize, max_bytes: usize) -> Self {
