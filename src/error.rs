@@ -12,6 +12,18 @@ pub use crate::runtime_error::{LimitExceeded, RuntimeError};
 ///
 /// `E` is the reader's error type (`core::convert::Infallible` where nothing
 /// is read).
+///
+/// ```
+/// use wasmstream::{Config, Error, Response, TypeError, compile_streaming};
+///
+/// let engine = Config::new().engine();
+/// let not_found = Response::new(404, Some(b"application/wasm"), &b""[..]);
+/// let Err(Error::Type(error)) = compile_streaming(&engine, not_found) else { panic!() };
+/// assert_eq!(error, TypeError::BadStatus { status: 404 });
+///
+/// let Err(error) = compile_streaming(&engine, &b"\0asm"[..]) else { panic!() };
+/// assert!(matches!(error, Error::Compile(ref e) if e.offset() == 4), "{error}");
+/// ```
 #[derive(Debug)]
 pub enum Error<E> {
     /// A bad source (HTTP status, `Content-Type`) or a missing import namespace.
@@ -69,6 +81,17 @@ impl<E> From<RuntimeError> for Error<E> {
 
 /// The JS API's `TypeError`: the source is not a usable response, or an
 /// import namespace is missing from the import object.
+///
+/// ```
+/// use wasmstream::{Response, TypeError};
+///
+/// let error = Response::new(200, None, &b""[..]).check().unwrap_err();
+/// assert_eq!(error, TypeError::MissingContentType);
+/// assert_eq!(
+///     error.to_string(),
+///     r#"type error: response has no Content-Type, expected "application/wasm""#
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TypeError {
@@ -136,6 +159,15 @@ impl core::error::Error for TypeError {}
 /// `offset` is the absolute byte offset in the stream (custom sections
 /// included) of the byte that proved the module wrong, or of the end of the
 /// stream when the module is truncated.
+///
+/// ```
+/// use wasmstream::{Config, Error, compile_streaming};
+///
+/// let engine = Config::new().engine();
+/// let Err(Error::Compile(error)) = compile_streaming(&engine, &b"\0asm\x01\0\0\0\x63"[..]) else { panic!() };
+/// assert_eq!(error.offset(), 8); // the unknown section id
+/// assert!(error.to_string().starts_with("compile error at byte 8: "));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompileError {
     offset: u64,
@@ -144,6 +176,13 @@ pub struct CompileError {
 
 impl CompileError {
     /// A compile error at `offset` with a one-line `message`.
+    ///
+    /// ```
+    /// use wasmstream::CompileError;
+    ///
+    /// let error = CompileError::new(12, "unexpected end");
+    /// assert_eq!(error.to_string(), "compile error at byte 12: unexpected end");
+    /// ```
     #[must_use]
     pub fn new(offset: u64, message: impl Into<String>) -> Self {
         CompileError {
@@ -153,12 +192,22 @@ impl CompileError {
     }
 
     /// The byte offset in the stream.
+    ///
+    /// ```
+    /// let error = wasmstream::CompileError::new(12, "unexpected end");
+    /// assert_eq!(error.offset(), 12);
+    /// ```
     #[must_use]
     pub fn offset(&self) -> u64 {
         self.offset
     }
 
     /// What is wrong, without the offset.
+    ///
+    /// ```
+    /// let error = wasmstream::CompileError::new(12, "unexpected end");
+    /// assert_eq!(error.message(), "unexpected end");
+    /// ```
     #[must_use]
     pub fn message(&self) -> &str {
         &self.message

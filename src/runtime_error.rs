@@ -110,6 +110,14 @@ impl RuntimeError {
 
     /// The trap code, when the error is a Wasm trap (running out of fuel is
     /// [`TrapCode::OutOfFuel`]).
+    ///
+    /// ```
+    /// use wasmstream::RuntimeError;
+    /// use wasmstream::wasmi::{Error, TrapCode};
+    ///
+    /// let error = RuntimeError::new(Error::from(TrapCode::MemoryOutOfBounds));
+    /// assert_eq!(error.trap_code(), Some(TrapCode::MemoryOutOfBounds));
+    /// ```
     #[must_use]
     pub fn trap_code(&self) -> Option<TrapCode> {
         self.error.as_trap_code()
@@ -152,12 +160,28 @@ impl RuntimeError {
     }
 
     /// wasmi's error.
+    ///
+    /// ```
+    /// use wasmstream::RuntimeError;
+    /// use wasmstream::wasmi::{Error, TrapCode};
+    ///
+    /// let error = RuntimeError::new(Error::from(TrapCode::StackOverflow));
+    /// assert_eq!(error.wasmi_error().as_trap_code(), Some(TrapCode::StackOverflow));
+    /// ```
     #[must_use]
     pub fn wasmi_error(&self) -> &wasmi::Error {
         &self.error
     }
 
     /// Unwraps wasmi's error.
+    ///
+    /// ```
+    /// use wasmstream::RuntimeError;
+    /// use wasmstream::wasmi::{Error, TrapCode};
+    ///
+    /// let error = RuntimeError::new(Error::from(TrapCode::StackOverflow));
+    /// assert_eq!(error.into_wasmi_error().as_trap_code(), Some(TrapCode::StackOverflow));
+    /// ```
     #[must_use]
     pub fn into_wasmi_error(self) -> wasmi::Error {
         self.error

@@ -46,6 +46,18 @@ pub fn compile_streaming<S: Source>(
 /// # Errors
 ///
 /// As [`compile_streaming`].
+///
+/// ```
+/// use wasmstream::{Config, compile_streaming_with_window};
+///
+/// let engine = Config::new().engine();
+/// let wasm = wat::parse_str(r#"(module (func (export "f")))"#)?;
+/// let mut window = [0u8; 16];
+/// let module = compile_streaming_with_window(&engine, &wasm[..], &mut window)?;
+/// assert!(module.get_export("f").is_some());
+/// assert!(compile_streaming_with_window(&engine, &wasm[..], &mut [])?.get_export("f").is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn compile_streaming_with_window<S: Source>(
     engine: &Engine,
     source: S,

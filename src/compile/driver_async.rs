@@ -38,6 +38,18 @@ pub async fn compile_streaming_async<S: AsyncSource>(
 /// # Errors
 ///
 /// As [`compile_streaming`](crate::compile_streaming).
+///
+/// ```
+/// use wasmstream::{Config, compile_streaming_with_window_async};
+///
+/// let engine = Config::new().engine();
+/// let wasm = wat::parse_str(r#"(module (func (export "f")))"#)?;
+/// let mut window = [0u8; 16];
+/// let compiling = compile_streaming_with_window_async(&engine, &wasm[..], &mut window);
+/// let module = embassy_futures::block_on(compiling)?;
+/// assert!(module.get_export("f").is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub async fn compile_streaming_with_window_async<S: AsyncSource>(
     engine: &Engine,
     source: S,

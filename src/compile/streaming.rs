@@ -107,6 +107,14 @@ impl core::fmt::Debug for StreamingCompiler {
 impl StreamingCompiler {
     /// A compiler for `engine`, validating with the Wasm features its
     /// [`Config`](crate::Config) set on wasmi and enforcing its [`Limits`].
+    ///
+    /// ```
+    /// use wasmstream::{Config, StreamingCompiler};
+    ///
+    /// let compiler = StreamingCompiler::new(&Config::new().engine());
+    /// assert_eq!(compiler.consumed(), 0);
+    /// assert_eq!(compiler.wanted(), 4); // the magic bytes `\0asm`
+    /// ```
     #[must_use]
     pub fn new(engine: &Engine) -> Self {
         let features = engine.features();
@@ -160,6 +168,17 @@ impl StreamingCompiler {
 
     /// Stream bytes consumed so far (every fed byte, unless an error stopped
     /// the compiler earlier).
+    ///
+    /// ```
+    /// use wasmstream::{Config, StreamingCompiler};
+    ///
+    /// let mut compiler = StreamingCompiler::new(&Config::new().engine());
+    /// compiler.feed(b"\0as")?;
+    /// assert_eq!(compiler.consumed(), 3);
+    /// assert!(compiler.feed(b"X").is_err());
+    /// assert_eq!(compiler.consumed(), 3); // the wrong byte is not consumed
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn consumed(&self) -> u64 {
         self.received
@@ -170,6 +189,17 @@ impl StreamingCompiler {
     /// section); `0` after an error. A driver that reads at most this much
     /// never reads past the byte that proves a module wrong by more than the
     /// current section. Feeding more is always allowed.
+    ///
+    /// ```
+    /// use wasmstream::{Config, StreamingCompiler};
+    ///
+    /// let mut compiler = StreamingCompiler::new(&Config::new().engine());
+    /// compiler.feed(b"\0asm")?;
+    /// assert_eq!(compiler.wanted(), 4); // the version
+    /// compiler.feed(&[1, 0, 0, 0])?;
+    /// assert_eq!(compiler.wanted(), 2); // a section id and a size byte
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn wanted(&self) -> usize {
         if self.failed.is_some() {
@@ -191,6 +221,16 @@ impl StreamingCompiler {
     ///
     /// A [`CompileError`] as soon as the bytes so far prove the module
     /// malformed or invalid, or a declared size exceeds the [`Limits`].
+    ///
+    /// ```
+    /// use wasmstream::{Config, StreamingCompiler};
+    ///
+    /// let mut compiler = StreamingCompiler::new(&Config::new().engine());
+    /// let error = compiler.feed(b"\0asX").unwrap_err();
+    /// assert_eq!(error.offset(), 3);
+    /// assert_eq!(compiler.feed(b"more"), Err(error)); // every later call fails alike
+    /// assert_eq!(compiler.wanted(), 0);
+    /// ```
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), CompileError> {
         if let Some(error) = &self.failed {
             return Err(error.clone());
@@ -439,6 +479,20 @@ impl StreamingCompiler {
     /// stream), if the module is incomplete (function and code counts differ),
     /// or if wasmi rejects it (its `EnforcedLimits`, or a translation limit in
     /// eager mode).
+    ///
+    /// ```
+    /// use wasmstream::{Config, StreamingCompiler};
+    ///
+    /// let engine = Config::new().engine();
+    /// let mut compiler = StreamingCompiler::new(&engine);
+    /// compiler.feed(b"\0asm\x01\0")?;
+    /// assert_eq!(compiler.finish().unwrap_err().offset(), 6); // the end of the stream
+    ///
+    /// let mut compiler = StreamingCompiler::new(&engine);
+    /// compiler.feed(b"\0asm\x01\0\0\0")?;
+    /// assert_eq!(compiler.finish()?.exports().count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn finish(mut self) -> Result<Module, CompileError> {
         if let Some(error) = self.failed.take() {
             return Err(error);

@@ -62,12 +62,29 @@ impl Engine {
     }
 
     /// The wasmi engine.
+    ///
+    /// ```
+    /// use wasmstream::Config;
+    ///
+    /// let engine = Config::new().engine();
+    /// // The wasmi engine takes modules compiled by wasmi itself too.
+    /// let module = wasmstream::Module::new(engine.wasmi(), &wat::parse_str("(module)")?)?;
+    /// assert!(wasmstream::wasmi::Engine::same(module.engine(), engine.wasmi()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn wasmi(&self) -> &wasmi::Engine {
         &self.wasmi
     }
 
     /// The streaming limits this engine's compilers enforce.
+    ///
+    /// ```
+    /// use wasmstream::{Config, Limits};
+    ///
+    /// assert_eq!(Config::new().engine().limits(), Limits::DEFAULT);
+    /// assert_eq!(Config::new().limits(Limits::HOST).engine().limits(), Limits::HOST);
+    /// ```
     #[must_use]
     pub fn limits(&self) -> Limits {
         self.limits
@@ -111,12 +128,25 @@ impl Engine {
     }
 
     /// The compilation mode.
+    ///
+    /// ```
+    /// use wasmstream::{CompilationMode, Config};
+    ///
+    /// assert_eq!(Config::new().engine().compilation_mode(), CompilationMode::Lazy);
+    /// ```
     #[must_use]
     pub fn compilation_mode(&self) -> CompilationMode {
         self.mode
     }
 
     /// Whether custom sections are kept.
+    ///
+    /// ```
+    /// use wasmstream::Config;
+    ///
+    /// assert!(!Config::new().engine().keeps_custom_sections());
+    /// assert!(Config::new().keep_custom_sections(true).engine().keeps_custom_sections());
+    /// ```
     #[must_use]
     pub fn keeps_custom_sections(&self) -> bool {
         self.keep_custom_sections

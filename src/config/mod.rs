@@ -16,6 +16,14 @@ pub use resource_limits::ResourceLimits;
 ///
 /// Whatever the mode, every function body is *validated* while the stream
 /// arrives, so an invalid module is always rejected by `feed`, never later.
+///
+/// ```
+/// use wasmstream::{CompilationMode, Config};
+///
+/// assert_eq!(CompilationMode::default(), CompilationMode::Lazy);
+/// let engine = Config::new().compilation_mode(CompilationMode::Eager).engine();
+/// assert_eq!(engine.compilation_mode(), CompilationMode::Eager);
+/// ```
 #[derive(Debug, Default, Copy, Clone, PartialEq, Eq)]
 pub enum CompilationMode {
     /// Translate every function to wasmi bytecode at [`finish`]: slower to
@@ -98,6 +106,14 @@ impl Config {
     /// The default configuration: the Wasm 2.0 feature set plus tail calls
     /// and extended constant expressions (wasmi's defaults), [`Limits::DEFAULT`],
     /// [`CompilationMode::Lazy`], custom sections skipped.
+    ///
+    /// ```
+    /// use wasmstream::{CompilationMode, Config, Limits};
+    ///
+    /// let config = Config::new();
+    /// assert_eq!(config.get_limits(), Limits::DEFAULT);
+    /// assert_eq!(config.get_compilation_mode(), CompilationMode::Lazy);
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         let mut config = Config {
@@ -138,61 +154,203 @@ impl Config {
 
     feature_switch!(
         /// The mutable-global proposal (Wasm 2.0). Default: on.
+        ///
+        /// ```
+        /// use wasmstream::{Config, Error, compile_streaming};
+        ///
+        /// let wasm = wat::parse_str("(module (global (export \"g\") (mut i32) (i32.const 0)))")?;
+        /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+        /// let off = Config::new().wasm_mutable_global(false).engine();
+        /// assert!(matches!(compile_streaming(&off, &wasm[..]), Err(Error::Compile(_))));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         wasm_mutable_global, MUTABLE_GLOBAL
     );
     feature_switch!(
         /// The sign-extension operators (Wasm 2.0). Default: on.
+        ///
+        /// ```
+        /// use wasmstream::{Config, Error, compile_streaming};
+        ///
+        /// let wasm = wat::parse_str("(module (func (result i32) (i32.extend8_s (i32.const 1))))")?;
+        /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+        /// let off = Config::new().wasm_sign_extension(false).engine();
+        /// assert!(matches!(compile_streaming(&off, &wasm[..]), Err(Error::Compile(_))));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         wasm_sign_extension, SIGN_EXTENSION
     );
     feature_switch!(
         /// Non-trapping float-to-int conversions (Wasm 2.0). Default: on.
+        ///
+        /// ```
+        /// use wasmstream::{Config, Error, compile_streaming};
+        ///
+        /// let wasm = wat::parse_str("(module (func (result i32) (i32.trunc_sat_f32_s (f32.const 1))))")?;
+        /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+        /// let off = Config::new().wasm_saturating_float_to_int(false).engine();
+        /// assert!(matches!(compile_streaming(&off, &wasm[..]), Err(Error::Compile(_))));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         wasm_saturating_float_to_int, SATURATING_FLOAT_TO_INT
     );
     feature_switch!(
         /// Multi-value (Wasm 2.0). Default: on.
+        ///
+        /// ```
+        /// use wasmstream::{Config, Error, compile_streaming};
+        ///
+        /// let wasm = wat::parse_str("(module (func (result i32 i32) (i32.const 1) (i32.const 2)))")?;
+        /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+        /// let off = Config::new().wasm_multi_value(false).engine();
+        /// assert!(matches!(compile_streaming(&off, &wasm[..]), Err(Error::Compile(_))));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         wasm_multi_value, MULTI_VALUE
     );
     feature_switch!(
         /// Multi-memory. Default: on.
+        ///
+        /// ```
+        /// use wasmstream::{Config, Error, compile_streaming};
+        ///
+        /// let wasm = wat::parse_str("(module (memory 1) (memory 1))")?;
+        /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+        /// let off = Config::new().wasm_multi_memory(false).engine();
+        /// assert!(matches!(compile_streaming(&off, &wasm[..]), Err(Error::Compile(_))));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         wasm_multi_memory, MULTI_MEMORY
     );
     feature_switch!(
         /// Bulk memory operations (Wasm 2.0). Default: on.
+        ///
+        /// ```
+        /// use wasmstream::{Config, Error, compile_streaming};
+        ///
+        /// let wasm = wat::parse_str("(module (memory 1) (func (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))")?;
+        /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+        /// let off = Config::new().wasm_bulk_memory(false).engine();
+        /// assert!(matches!(compile_streaming(&off, &wasm[..]), Err(Error::Compile(_))));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         wasm_bulk_memory, BULK_MEMORY
     );
     feature_switch!(
         /// Tail calls. Default: on.
+        ///
+        /// ```
+        /// use wasmstream::{Config, Error, compile_streaming};
+        ///
+        /// let wasm = wat::parse_str("(module (func $f (return_call $f)))")?;
+        /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+        /// let off = Config::new().wasm_tail_call(false).engine();
+        /// assert!(matches!(compile_streaming(&off, &wasm[..]), Err(Error::Compile(_))));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         wasm_tail_call, TAIL_CALL
     );
     feature_switch!(
         /// Extended constant expressions. Default: on.
+        ///
+        /// ```
+        /// use wasmstream::{Config, Error, compile_streaming};
+        ///
+        /// let wasm = wat::parse_str("(module (global i32 (i32.add (i32.const 1) (i32.const 2))))")?;
+        /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+        /// let off = Config::new().wasm_extended_const(false).engine();
+        /// assert!(matches!(compile_streaming(&off, &wasm[..]), Err(Error::Compile(_))));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         wasm_extended_const, EXTENDED_CONST
     );
     feature_switch!(
         /// Custom page sizes. Default: off.
+        ///
+        /// ```
+        /// use wasmstream::{Config, Error, compile_streaming};
+        ///
+        /// let wasm = wat::parse_str("(module (memory 1 (pagesize 1)))")?;
+        /// let on = Config::new().wasm_custom_page_sizes(true).engine();
+        /// assert!(compile_streaming(&on, &wasm[..]).is_ok());
+        /// let default = Config::new().engine();
+        /// assert!(matches!(compile_streaming(&default, &wasm[..]), Err(Error::Compile(_))));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         wasm_custom_page_sizes, CUSTOM_PAGE_SIZES
     );
     feature_switch!(
         /// Wide arithmetic. Default: off.
+        ///
+        /// ```
+        /// use wasmstream::{Config, Error, compile_streaming};
+        ///
+        /// let wasm = wat::parse_str("(module (func (param i64 i64 i64 i64) (result i64 i64) (i64.add128 (local.get 0) (local.get 1) (local.get 2) (local.get 3))))")?;
+        /// let on = Config::new().wasm_wide_arithmetic(true).engine();
+        /// assert!(compile_streaming(&on, &wasm[..]).is_ok());
+        /// let default = Config::new().engine();
+        /// assert!(matches!(compile_streaming(&default, &wasm[..]), Err(Error::Compile(_))));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         wasm_wide_arithmetic, WIDE_ARITHMETIC
     );
     #[cfg(feature = "memory64")]
     feature_switch!(
         /// 64-bit memories and tables (crate feature `memory64`). Default: on.
+        ///
+        /// ```
+        /// use wasmstream::{Config, Error, compile_streaming};
+        ///
+        /// let wasm = wat::parse_str("(module (memory i64 1))")?;
+        /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+        /// let off = Config::new().wasm_memory64(false).engine();
+        /// assert!(matches!(compile_streaming(&off, &wasm[..]), Err(Error::Compile(_))));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         wasm_memory64, MEMORY64
     );
     #[cfg(feature = "simd")]
     feature_switch!(
         /// Fixed-width SIMD (crate feature `simd`). Default: on.
+        ///
+        /// ```
+        /// use wasmstream::{Config, Error, compile_streaming};
+        ///
+        /// let wasm = wat::parse_str("(module (func (result v128) (v128.const i32x4 0 0 0 0)))")?;
+        /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+        /// let off = Config::new().wasm_simd(false).engine();
+        /// assert!(matches!(compile_streaming(&off, &wasm[..]), Err(Error::Compile(_))));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         wasm_simd, SIMD
     );
     #[cfg(feature = "simd")]
     feature_switch!(
         /// Relaxed SIMD (crate feature `simd`). Default: on.
+        ///
+        /// ```
+        /// use wasmstream::{Config, Error, compile_streaming};
+        ///
+        /// let wasm = wat::parse_str("(module (func (param v128 v128) (result v128) (i8x16.relaxed_swizzle (local.get 0) (local.get 1))))")?;
+        /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+        /// let off = Config::new().wasm_relaxed_simd(false).engine();
+        /// assert!(matches!(compile_streaming(&off, &wasm[..]), Err(Error::Compile(_))));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         wasm_relaxed_simd, RELAXED_SIMD
     );
 
     /// Reference types (Wasm 2.0). Default: on.
+    ///
+    /// ```
+    /// use wasmstream::{Config, Error, compile_streaming};
+    ///
+    /// let wasm = wat::parse_str("(module (func (drop (ref.null extern))))")?;
+    /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+    /// let off = Config::new().wasm_reference_types(false).engine();
+    /// assert!(matches!(compile_streaming(&off, &wasm[..]), Err(Error::Compile(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn wasm_reference_types(mut self, enable: bool) -> Self {
         self.wasmi.wasm_reference_types(enable);
@@ -203,6 +361,16 @@ impl Config {
     }
 
     /// `f32`/`f64` types and instructions. Default: on.
+    ///
+    /// ```
+    /// use wasmstream::{Config, Error, compile_streaming};
+    ///
+    /// let wasm = wat::parse_str("(module (func (param f32)))")?;
+    /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+    /// let integers_only = Config::new().floats(false).engine();
+    /// assert!(matches!(compile_streaming(&integers_only, &wasm[..]), Err(Error::Compile(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn floats(mut self, enable: bool) -> Self {
         self.wasmi.floats(enable);
@@ -212,6 +380,16 @@ impl Config {
 
     /// When translation to wasmi bytecode happens; validation always happens
     /// while streaming. Default: [`CompilationMode::Lazy`].
+    ///
+    /// ```
+    /// use wasmstream::{CompilationMode, Config, compile_streaming};
+    ///
+    /// let engine = Config::new().compilation_mode(CompilationMode::Eager).engine();
+    /// assert_eq!(engine.compilation_mode(), CompilationMode::Eager);
+    /// let module = compile_streaming(&engine, &wat::parse_str("(module (func))")?[..])?;
+    /// assert_eq!(module.exports().count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn compilation_mode(mut self, mode: CompilationMode) -> Self {
         self.mode = mode;
@@ -227,6 +405,18 @@ impl Config {
     /// Keep custom sections (buffered, and visible through
     /// `wasmi::Module::custom_sections`). Default: off, so custom sections are
     /// skipped as they stream past and cost no RAM.
+    ///
+    /// ```
+    /// use wasmstream::{Config, compile_streaming};
+    ///
+    /// // The empty module plus a custom section "note" holding "hi".
+    /// let wasm = b"\0asm\x01\0\0\0\0\x07\x04notehi";
+    /// let kept = compile_streaming(&Config::new().keep_custom_sections(true).engine(), &wasm[..])?;
+    /// assert_eq!(kept.custom_sections().next().map(|s| s.data()), Some(&b"hi"[..]));
+    /// let skipped = compile_streaming(&Config::new().engine(), &wasm[..])?;
+    /// assert_eq!(skipped.custom_sections().count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn keep_custom_sections(mut self, keep: bool) -> Self {
         self.keep_custom_sections = keep;
@@ -235,6 +425,17 @@ impl Config {
     }
 
     /// The streaming size limits. Default: [`Limits::DEFAULT`].
+    ///
+    /// ```
+    /// use wasmstream::{Config, Error, Limits, compile_streaming};
+    ///
+    /// let tiny = Limits { max_module_bytes: 16, ..Limits::DEFAULT };
+    /// let engine = Config::new().limits(tiny).engine();
+    /// let wasm = wat::parse_str("(module (memory 1) (func) (func))")?;
+    /// assert!(wasm.len() > 16);
+    /// assert!(matches!(compile_streaming(&engine, &wasm[..]), Err(Error::Compile(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
@@ -277,6 +478,22 @@ impl Config {
     }
 
     /// Deepest call nesting of Wasm functions before a stack-overflow trap.
+    ///
+    /// ```
+    /// use wasmstream::wasmi::{Store, TrapCode};
+    /// use wasmstream::{Config, Imports, instantiate_streaming};
+    ///
+    /// let engine = Config::new().max_recursion_depth(16).engine();
+    /// let mut store = Store::new(&engine, ());
+    /// let wasm = wat::parse_str(r#"(module (func $down (export "down") (param i32)
+    ///     (if (local.get 0) (then (call $down (i32.sub (local.get 0) (i32.const 1)))))))"#)?;
+    /// let done = instantiate_streaming(&mut store, &wasm[..], &Imports::new(&engine))?;
+    /// let down = done.instance.get_typed_func::<i32, ()>(&store, "down")?;
+    /// assert!(down.call(&mut store, 8).is_ok());
+    /// let trap = down.call(&mut store, 100).unwrap_err();
+    /// assert_eq!(trap.as_trap_code(), Some(TrapCode::StackOverflow));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn max_recursion_depth(mut self, depth: usize) -> Self {
         self.wasmi.set_max_recursion_depth(depth);
@@ -289,8 +506,20 @@ impl Config {
     /// above `max_bytes` is lowered to `max_bytes`.
     ///
     /// ```
-    /// let engine = wasmstream::Config::new().stack_heights(1024, 8 * 1024).engine();
-    /// # drop(engine);
+    /// use wasmstream::wasmi::{Store, TrapCode};
+    /// use wasmstream::{Config, Imports, instantiate_streaming};
+    ///
+    /// let engine = Config::new().stack_heights(512, 2 * 1024).engine();
+    /// let mut store = Store::new(&engine, ());
+    /// let wasm = wat::parse_str(r#"(module (func $down (export "down") (param i32)
+    ///     (if (local.get 0) (then (call $down (i32.sub (local.get 0) (i32.const 1)))))))"#)?;
+    /// let done = instantiate_streaming(&mut store, &wasm[..], &Imports::new(&engine))?;
+    /// let down = done.instance.get_typed_func::<i32, ()>(&store, "down")?;
+    /// assert!(down.call(&mut store, 10).is_ok());
+    /// // Fewer calls than the default recursion depth (1000), more than 2 KiB holds:
+    /// let trap = down.call(&mut store, 500).unwrap_err();
+    /// assert_eq!(trap.as_trap_code(), Some(TrapCode::StackOverflow));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn stack_heights(mut self, min_bytes: usize, max_bytes: usize) -> Self {
@@ -304,6 +533,17 @@ impl Config {
 
     /// wasmi's own module-shape limits (functions, globals, tables …), checked
     /// when the staged module is handed to wasmi.
+    ///
+    /// ```
+    /// use wasmstream::wasmi::EnforcedLimits;
+    /// use wasmstream::{Config, Error, compile_streaming};
+    ///
+    /// let wasm = wat::parse_str("(module (memory 1) (memory 1))")?;
+    /// assert!(compile_streaming(&Config::new().engine(), &wasm[..]).is_ok());
+    /// let strict = Config::new().enforced_limits(EnforcedLimits::strict()).engine();
+    /// assert!(matches!(compile_streaming(&strict, &wasm[..]), Err(Error::Compile(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn enforced_limits(mut self, limits: wasmi::EnforcedLimits) -> Self {
         self.wasmi.enforced_limits(limits);
@@ -311,18 +551,39 @@ impl Config {
     }
 
     /// Builds the [`Engine`] for this configuration.
+    ///
+    /// ```
+    /// use wasmstream::{Config, Limits};
+    ///
+    /// let config = Config::new().limits(Limits::HOST);
+    /// let engine = config.engine();
+    /// assert_eq!(engine.limits(), Limits::HOST);
+    /// ```
     #[must_use]
     pub fn engine(&self) -> Engine {
         Engine::new(self)
     }
 
     /// The streaming limits in force.
+    ///
+    /// ```
+    /// use wasmstream::{Config, Limits};
+    ///
+    /// assert_eq!(Config::new().limits(Limits::HOST).get_limits(), Limits::HOST);
+    /// ```
     #[must_use]
     pub fn get_limits(&self) -> Limits {
         self.limits
     }
 
     /// The compilation mode in force.
+    ///
+    /// ```
+    /// use wasmstream::{CompilationMode, Config};
+    ///
+    /// let config = Config::new().compilation_mode(CompilationMode::Eager);
+    /// assert_eq!(config.get_compilation_mode(), CompilationMode::Eager);
+    /// ```
     #[must_use]
     pub fn get_compilation_mode(&self) -> CompilationMode {
         self.mode

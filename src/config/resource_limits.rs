@@ -67,6 +67,13 @@ pub struct ResourceLimits {
 impl ResourceLimits {
     /// wasmi's defaults: sizes unlimited, at most 10 000 instances, memories
     /// and tables, growth failures return -1.
+    ///
+    /// ```
+    /// use wasmstream::{Config, ResourceLimits};
+    ///
+    /// assert_eq!(ResourceLimits::DEFAULT.max_memory_bytes, None);
+    /// assert_eq!(Config::new().get_resource_limits(), ResourceLimits::DEFAULT);
+    /// ```
     pub const DEFAULT: ResourceLimits = ResourceLimits {
         max_memory_bytes: None,
         max_table_elements: None,

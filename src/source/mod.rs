@@ -31,6 +31,14 @@ pub trait Source {
     /// # Errors
     ///
     /// The first failing check, as a [`TypeError`].
+    ///
+    /// ```
+    /// use wasmstream::{Response, Source};
+    ///
+    /// let body = Response::ok_wasm(&b"\0asm"[..]).into_checked_body()?;
+    /// assert_eq!(body, b"\0asm");
+    /// # Ok::<(), wasmstream::TypeError>(())
+    /// ```
     fn into_checked_body(self) -> Result<Self::Body, TypeError>;
 }
 
@@ -52,6 +60,16 @@ impl<B: embedded_io::Read> Source for Response<B> {
 }
 
 /// The reader error type of a [`Source`].
+///
+/// ```
+/// use wasmstream::{Config, Error, Module, SourceError, compile_streaming};
+///
+/// // Naming the error of a function that compiles from a byte slice.
+/// fn compile(bytes: &[u8]) -> Result<Module, Error<SourceError<&[u8]>>> {
+///     compile_streaming(&Config::new().engine(), bytes)
+/// }
+/// assert!(compile(b"\0asm\x01\0\0\0").is_ok());
+/// ```
 pub type SourceError<S> = <<S as Source>::Body as embedded_io::ErrorType>::Error;
 
 /// The async twin of [`Source`]: any [`embedded_io_async::Read`], or a
@@ -73,6 +91,14 @@ pub trait AsyncSource {
     /// # Errors
     ///
     /// The first failing check, as a [`TypeError`].
+    ///
+    /// ```
+    /// use wasmstream::{AsyncSource, Response, TypeError};
+    ///
+    /// let not_wasm = Response::new(200, Some(b"text/plain"), &b""[..]);
+    /// let error = AsyncSource::into_checked_body(not_wasm).err();
+    /// assert_eq!(error, Some(TypeError::WrongContentType { found: "text/plain".into() }));
+    /// ```
     fn into_checked_body(self) -> Result<Self::Body, TypeError>;
 }
 
@@ -96,5 +122,14 @@ impl<B: embedded_io_async::Read> AsyncSource for Response<B> {
 }
 
 /// The reader error type of an [`AsyncSource`].
+///
+/// ```
+/// use wasmstream::{AsyncSourceError, Config, Error, Module, compile_streaming_async};
+///
+/// async fn compile(bytes: &[u8]) -> Result<Module, Error<AsyncSourceError<&[u8]>>> {
+///     compile_streaming_async(&Config::new().engine(), bytes).await
+/// }
+/// assert!(embassy_futures::block_on(compile(b"\0asm\x01\0\0\0")).is_ok());
+/// ```
 #[cfg(feature = "async")]
 pub type AsyncSourceError<S> = <<S as AsyncSource>::Body as embedded_io_async::ErrorType>::Error;

@@ -42,6 +42,14 @@ pub struct Response<B> {
 impl<B> Response<B> {
     /// A response with `status`, the raw `Content-Type` header value (`None`
     /// when the header is absent) and `body`.
+    ///
+    /// ```
+    /// use wasmstream::Response;
+    ///
+    /// let response = Response::new(200, Some(b" application/wasm\t"), &b""[..]);
+    /// assert_eq!(response.content_type(), Some(&b"application/wasm"[..]));
+    /// assert!(Response::new(200, None, &b""[..]).content_type().is_none());
+    /// ```
     #[must_use]
     pub fn new(status: u16, content_type: Option<&[u8]>, body: B) -> Self {
         let mut truncated = false;
@@ -61,12 +69,28 @@ impl<B> Response<B> {
 
     /// A `200` response with `Content-Type: application/wasm`: what a bare
     /// reader stands for.
+    ///
+    /// ```
+    /// use wasmstream::{Config, Response, compile_streaming};
+    ///
+    /// let wasm = wat::parse_str(r#"(module (func (export "f")))"#)?;
+    /// let response = Response::ok_wasm(&wasm[..]);
+    /// assert_eq!((response.status(), response.check()), (200, Ok(())));
+    /// let module = compile_streaming(&Config::new().engine(), response)?;
+    /// assert!(module.get_export("f").is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn ok_wasm(body: B) -> Self {
         Response::new(200, Some(b"application/wasm"), body)
     }
 
     /// The HTTP status.
+    ///
+    /// ```
+    /// let response = wasmstream::Response::new(404, Some(b"text/html"), &b""[..]);
+    /// assert_eq!(response.status(), 404);
+    /// ```
     #[must_use]
     pub fn status(&self) -> u16 {
         self.status
@@ -74,17 +98,33 @@ impl<B> Response<B> {
 
     /// The `Content-Type` value, trimmed of HTTP tabs and spaces (at most 64
     /// bytes of it), or `None` when the header is absent.
+    ///
+    /// ```
+    /// let response = wasmstream::Response::new(200, Some(b"  text/html "), &b""[..]);
+    /// assert_eq!(response.content_type(), Some(&b"text/html"[..]));
+    /// ```
     #[must_use]
     pub fn content_type(&self) -> Option<&[u8]> {
         self.content_type.as_deref()
     }
 
     /// The body reader.
+    ///
+    /// ```
+    /// let mut response = wasmstream::Response::ok_wasm(Vec::new());
+    /// response.body_mut().extend_from_slice(b"\0asm");
+    /// assert_eq!(response.body_mut().len(), 4);
+    /// ```
     pub fn body_mut(&mut self) -> &mut B {
         &mut self.body
     }
 
     /// Unwraps the body reader.
+    ///
+    /// ```
+    /// let response = wasmstream::Response::ok_wasm(vec![0, b'a', b's', b'm']);
+    /// assert_eq!(response.into_body(), b"\0asm");
+    /// ```
     #[must_use]
     pub fn into_body(self) -> B {
         self.body
@@ -95,6 +135,16 @@ impl<B> Response<B> {
     /// # Errors
     ///
     /// The first failing check, as a [`TypeError`] quoting what was found.
+    ///
+    /// ```
+    /// use wasmstream::{Response, TypeError};
+    ///
+    /// let server_error = Response::new(500, Some(b"application/wasm"), &b""[..]);
+    /// assert_eq!(server_error.check(), Err(TypeError::BadStatus { status: 500 }));
+    /// // The Content-Type is checked first.
+    /// let both_wrong = Response::new(500, Some(b"application/wasm; charset=x"), &b""[..]);
+    /// assert!(matches!(both_wrong.check(), Err(TypeError::WrongContentType { .. })));
+    /// ```
     pub fn check(&self) -> Result<(), TypeError> {
         let Some(content_type) = &self.content_type else {
             return Err(TypeError::MissingContentType);
