@@ -99,3 +99,34 @@ fn a_reserved_staging_buffer_never_moves() {
     let wasm = module();
     assert_eq!(reallocs_while_feeding(&wasm, true), 0);
 }
+
+/// `InstantiateOptions::module_size` passes the size on to the compiler:
+/// the staged bytes never move, so the whole instantiation makes fewer large
+/// reallocations than without it.
+#[test]
+fn instantiate_streaming_reserves_a_known_module_size_once() {
+    use wasmstream::wasmi::Store;
+    use wasmstream::{Imports, InstantiateOptions, instantiate_streaming_with};
+
+    let wasm = module();
+    let engine = Config::new().engine();
+    let mut imports = Imports::new(&engine);
+    let mut run = |options: InstantiateOptions<'_>| {
+        let mut store = Store::new(&engine, ());
+        let global = wasmstream::wasmi::Global::new(
+            &mut store,
+            wasmstream::wasmi::Val::I32(0),
+            wasmstream::wasmi::Mutability::Const,
+        );
+        imports.define("env", "g", global);
+        let before = reallocs();
+        instantiate_streaming_with(&mut store, &wasm[..], &imports, options).expect("valid module");
+        reallocs() - before
+    };
+    let without = run(InstantiateOptions::new());
+    let with = run(InstantiateOptions::new().module_size(wasm.len()));
+    assert!(
+        with < without,
+        "{with} large reallocations with the size, {without} without"
+    );
+}

@@ -45,6 +45,7 @@ pub struct Instantiated {
 pub struct InstantiateOptions<'w> {
     window: Option<&'w mut [u8]>,
     early_link_check: bool,
+    module_size: Option<usize>,
 }
 
 impl<'w> InstantiateOptions<'w> {
@@ -59,6 +60,32 @@ impl<'w> InstantiateOptions<'w> {
     #[must_use]
     pub fn window(mut self, window: &'w mut [u8]) -> Self {
         self.window = Some(window);
+        self
+    }
+
+    /// The module's size in bytes, when the caller knows it (a flash image,
+    /// a file, a `Content-Length`): the staged module is then reserved in
+    /// one allocation and never moved while it streams in (see
+    /// [`StreamingCompiler::reserve`](crate::StreamingCompiler::reserve)).
+    /// Worth it only for modules without large custom sections, whose room
+    /// would be reserved for nothing.
+    ///
+    /// ```
+    /// use wasmstream::wasmi::Store;
+    /// use wasmstream::{Config, Imports, InstantiateOptions, instantiate_streaming_with};
+    ///
+    /// let engine = Config::new().engine();
+    /// let mut store = Store::new(&engine, ());
+    /// let wasm = wat::parse_str(r#"(module (func (export "f")))"#)?;
+    /// let options = InstantiateOptions::new().module_size(wasm.len());
+    /// let imports = Imports::new(&engine);
+    /// let instantiated = instantiate_streaming_with(&mut store, &wasm[..], &imports, options)?;
+    /// assert!(instantiated.instance.get_func(&store, "f").is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn module_size(mut self, bytes: usize) -> Self {
+        self.module_size = Some(bytes);
         self
     }
 

@@ -88,6 +88,9 @@ pub fn instantiate_streaming_with<T: 'static, S: Source>(
     let window = options.window.unwrap_or(&mut default_window);
     let (mut link, mut compiler) =
         StreamingLink::new(store.as_context(), imports, options.early_link_check);
+    if let Some(bytes) = options.module_size {
+        compiler.reserve(bytes);
+    }
     let mut body = source.into_checked_body()?;
     let mut one_byte = [0u8; 1];
     let window = usable_window(window, &mut one_byte);

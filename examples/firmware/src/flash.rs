@@ -25,6 +25,11 @@ impl FlashReader {
         }
     }
 
+    /// The size of the whole image: flash knows it before the first read.
+    pub fn image_size(&self) -> usize {
+        self.bytes.len()
+    }
+
     /// How many bytes were read so far.
     pub fn position(&self) -> usize {
         self.position

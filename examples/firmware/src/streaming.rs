@@ -66,7 +66,10 @@ pub fn load(
     reader: &mut FlashReader,
 ) -> Result<(Module, Instance), String> {
     let mut window = [0u8; WINDOW_BYTES];
-    let options = InstantiateOptions::new().window(&mut window);
+    // The image's size is known, so the staged module is reserved once.
+    let options = InstantiateOptions::new()
+        .window(&mut window)
+        .module_size(reader.image_size());
     let Instantiated { module, instance } =
         instantiate_streaming_with(store, reader, &imports(engine), options)
             .map_err(|e| e.to_string())?;
