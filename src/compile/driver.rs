@@ -64,17 +64,30 @@ pub fn compile_streaming_with_window<S: Source>(
     window: &mut [u8],
 ) -> Result<Module, Error<SourceError<S>>> {
     let mut body = source.into_checked_body()?;
+    let mut compiler = StreamingCompiler::new(engine);
+    stream_into(&mut body, &mut compiler, window, |_| Ok(()))?;
+    Ok(compiler.finish()?)
+}
+
+/// The read loop every blocking driver runs: reads `body` through `window`
+/// into `compiler` until the stream ends, calling `after_feed` after each
+/// read that delivered bytes (instantiation checks imports there).
+pub(crate) fn stream_into<R: Read>(
+    body: &mut R,
+    compiler: &mut StreamingCompiler,
+    window: &mut [u8],
+    mut after_feed: impl FnMut(&StreamingCompiler) -> Result<(), Error<R::Error>>,
+) -> Result<(), Error<R::Error>> {
     let mut one_byte = [0u8; 1];
     let window = usable_window(window, &mut one_byte);
-    let mut compiler = StreamingCompiler::new(engine);
     loop {
         let want = compiler.wanted().min(window.len());
         let result = body.read(&mut window[..want]);
-        if !feed_read(&mut compiler, &window[..want], result)? {
-            break;
+        if !feed_read(compiler, &window[..want], result)? {
+            return Ok(());
         }
+        after_feed(compiler)?;
     }
-    Ok(compiler.finish()?)
 }
 
 /// The caller's window, or a one-byte one if it is empty.

@@ -56,15 +56,26 @@ pub async fn compile_streaming_with_window_async<S: AsyncSource>(
     window: &mut [u8],
 ) -> Result<Module, Error<AsyncSourceError<S>>> {
     let mut body = source.into_checked_body()?;
+    let mut compiler = StreamingCompiler::new(engine);
+    stream_into_async(&mut body, &mut compiler, window, |_| Ok(())).await?;
+    Ok(compiler.finish()?)
+}
+
+/// The async twin of the blocking drivers' read loop.
+pub(crate) async fn stream_into_async<R: Read>(
+    body: &mut R,
+    compiler: &mut StreamingCompiler,
+    window: &mut [u8],
+    mut after_feed: impl FnMut(&StreamingCompiler) -> Result<(), Error<R::Error>>,
+) -> Result<(), Error<R::Error>> {
     let mut one_byte = [0u8; 1];
     let window = usable_window(window, &mut one_byte);
-    let mut compiler = StreamingCompiler::new(engine);
     loop {
         let want = compiler.wanted().min(window.len());
         let result = body.read(&mut window[..want]).await;
-        if !feed_read(&mut compiler, &window[..want], result)? {
-            break;
+        if !feed_read(compiler, &window[..want], result)? {
+            return Ok(());
         }
+        after_feed(compiler)?;
     }
-    Ok(compiler.finish()?)
 }

@@ -8,8 +8,10 @@ mod imports;
 mod leb;
 mod streaming;
 
+pub(crate) use driver::stream_into;
 pub use driver::{DEFAULT_WINDOW_BYTES, compile_streaming, compile_streaming_with_window};
-pub(crate) use driver::{feed_read, usable_window};
+#[cfg(feature = "async")]
+pub(crate) use driver_async::stream_into_async;
 #[cfg(feature = "async")]
 pub use driver_async::{compile_streaming_async, compile_streaming_with_window_async};
 pub use imports::ImportDeclaration;

@@ -1,11 +1,10 @@
 //! The blocking [`instantiate_streaming`]: read into a fixed window, feed,
 //! link, repeat.
 
-use embedded_io::Read;
 use wasmi::AsContextMut;
 
 use super::{InstantiateOptions, Instantiated, StreamingLink};
-use crate::compile::{DEFAULT_WINDOW_BYTES, feed_read, usable_window};
+use crate::compile::{DEFAULT_WINDOW_BYTES, stream_into};
 use crate::error::Error;
 use crate::link::Imports;
 use crate::source::{Source, SourceError};
@@ -92,15 +91,8 @@ pub fn instantiate_streaming_with<T: 'static, S: Source>(
         compiler.reserve(bytes);
     }
     let mut body = source.into_checked_body()?;
-    let mut one_byte = [0u8; 1];
-    let window = usable_window(window, &mut one_byte);
-    loop {
-        let want = compiler.wanted().min(window.len());
-        let result = body.read(&mut window[..want]);
-        if !feed_read(&mut compiler, &window[..want], result)? {
-            break;
-        }
-        link.after_feed(&compiler, store.as_context())?;
-    }
+    stream_into(&mut body, &mut compiler, window, |compiler| {
+        link.after_feed(compiler, store.as_context())
+    })?;
     link.finish(store, compiler)
 }

@@ -1,11 +1,10 @@
 //! The async twin of [`instantiate_streaming`](crate::instantiate_streaming),
 //! for `embedded_io_async::Read` sources.
 
-use embedded_io_async::Read;
 use wasmi::AsContextMut;
 
 use super::{InstantiateOptions, Instantiated, StreamingLink};
-use crate::compile::{DEFAULT_WINDOW_BYTES, feed_read, usable_window};
+use crate::compile::{DEFAULT_WINDOW_BYTES, stream_into_async};
 use crate::error::Error;
 use crate::link::Imports;
 use crate::source::{AsyncSource, AsyncSourceError};
@@ -70,15 +69,9 @@ pub async fn instantiate_streaming_with_async<T: 'static, S: AsyncSource>(
         compiler.reserve(bytes);
     }
     let mut body = source.into_checked_body()?;
-    let mut one_byte = [0u8; 1];
-    let window = usable_window(window, &mut one_byte);
-    loop {
-        let want = compiler.wanted().min(window.len());
-        let result = body.read(&mut window[..want]).await;
-        if !feed_read(&mut compiler, &window[..want], result)? {
-            break;
-        }
-        link.after_feed(&compiler, store.as_context())?;
-    }
+    stream_into_async(&mut body, &mut compiler, window, |compiler| {
+        link.after_feed(compiler, store.as_context())
+    })
+    .await?;
     link.finish(store, compiler)
 }
