@@ -18,6 +18,7 @@ use crate::error::CompileError;
 const MAGIC: [u8; 4] = *b"\0asm";
 const HEADER_LEN: u64 = 8;
 const CUSTOM_SECTION: u8 = 0;
+const CODE_SECTION: u8 = 10;
 /// The highest section id of a core module (13, the tag section).
 const LAST_SECTION_ID: u8 = 13;
 /// A section id and the longest LEB128 `u32` size.
@@ -381,7 +382,10 @@ impl StreamingCompiler {
         self.received += take as u64;
         if done {
             self.end_section(self.received)?;
-        } else if matches!(self.stage, Stage::Section { skip: None, .. }) {
+        } else if matches!(self.stage, Stage::Section { id: CODE_SECTION, .. }) {
+            // Only the code section yields payloads before its last byte (a
+            // function body at a time); wasmparser waits for the whole of
+            // every other section, so parsing it per chunk would be wasted.
             self.parse_staged()?;
         }
         Ok(take)
