@@ -364,9 +364,10 @@ impl StreamingCompiler {
     }
 
     fn feed_section(&mut self, bytes: &[u8]) -> Result<usize, CompileError> {
-        let Stage::Section { left, skip, .. } = &mut self.stage else {
+        let Stage::Section { id, left, skip } = &mut self.stage else {
             unreachable!("feed_section outside a section");
         };
+        let in_code = *id == CODE_SECTION;
         let take = bytes.len().min(*left as usize);
         let chunk = &bytes[..take];
         if let Some(skip) = skip {
@@ -382,7 +383,7 @@ impl StreamingCompiler {
         self.received += take as u64;
         if done {
             self.end_section(self.received)?;
-        } else if matches!(self.stage, Stage::Section { id: CODE_SECTION, .. }) {
+        } else if in_code {
             // Only the code section yields payloads before its last byte (a
             // function body at a time); wasmparser waits for the whole of
             // every other section, so parsing it per chunk would be wasted.
