@@ -45,8 +45,6 @@ mod config;
 mod error;
 mod instantiate;
 pub mod link;
-mod link_error;
-mod runtime_error;
 mod source;
 
 pub use compile::{
@@ -59,6 +57,7 @@ pub use config::{CompilationMode, Config, Engine, Limits, ResourceLimits};
 pub use error::{
     CompileError, Error, LimitExceeded, LinkError, LinkErrorReason, RuntimeError, TypeError,
 };
+pub use error::{ExternKind, IndexType};
 pub use instantiate::{
     InstantiateOptions, Instantiated, instantiate, instantiate_streaming,
     instantiate_streaming_with,
@@ -66,7 +65,6 @@ pub use instantiate::{
 #[cfg(feature = "async")]
 pub use instantiate::{instantiate_streaming_async, instantiate_streaming_with_async};
 pub use link::{Definition, HostFunc, Imports, IntoHostFunc, Namespace};
-pub use link_error::{ExternKind, IndexType};
 #[cfg(feature = "async")]
 pub use source::{AsyncSource, AsyncSourceError};
 pub use source::{Response, Source, SourceError};

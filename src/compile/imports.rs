@@ -10,7 +10,7 @@ use wasmi::{
 use wasmparser::{Payload, TypeRef};
 
 use super::StreamingCompiler;
-use crate::link_error::ExternKind;
+use crate::error::link_error::ExternKind;
 
 impl StreamingCompiler {
     /// Asks the compiler to record the module's import declarations, so

@@ -17,9 +17,9 @@ pub use streaming::{instantiate_streaming, instantiate_streaming_with};
 pub use streaming_async::{instantiate_streaming_async, instantiate_streaming_with_async};
 
 use crate::compile::StreamingCompiler;
+use crate::error::link_error::ExternKind;
 use crate::error::{Error, RuntimeError};
 use crate::link::Imports;
-use crate::link_error::ExternKind;
 
 /// What [`instantiate_streaming`] returns: the compiled module and its first
 /// instance (the JS API's `WebAssemblyInstantiatedSource`). The module can be

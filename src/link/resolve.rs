@@ -12,8 +12,8 @@ use wasmi::{
 
 use super::{Definition, Imports};
 use crate::compile::ImportDeclaration;
+use crate::error::link_error::{ExternKind, IndexType, LinkError, LinkErrorReason};
 use crate::error::{Error, TypeError};
-use crate::link_error::{ExternKind, IndexType, LinkError, LinkErrorReason};
 
 impl<T: 'static> Imports<T> {
     /// Reads the imports of `module`: resolves each import, in module import
