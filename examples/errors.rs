@@ -47,6 +47,7 @@ fn show<E: Display>(what: &str, result: Result<Instantiated, Error<E>>) {
         Error::Compile(_) => "CompileError",
         Error::Link(_) => "LinkError",
         Error::Runtime(_) => "RuntimeError",
+        Error::Staging(_) => "StagingError",
         Error::Io(_) => "Io",
     };
     println!("{kind:<13} {what}\n              {error}");

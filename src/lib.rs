@@ -46,6 +46,7 @@ mod error;
 mod instantiate;
 pub mod link;
 mod source;
+pub mod staging;
 
 pub use compile::{
     DEFAULT_WINDOW_BYTES, ImportDeclaration, StreamingCompiler, compile_streaming,
@@ -68,6 +69,7 @@ pub use link::{Definition, HostFunc, Imports, IntoHostFunc, Namespace};
 #[cfg(feature = "async")]
 pub use source::{AsyncSource, AsyncSourceError};
 pub use source::{Response, Source, SourceError};
+pub use staging::{Staging, StagingError, VecStaging};
 /// wasmi, re-exported: `Store`, `Func`, `Val`, `Module`, `Instance` …
 pub use wasmi;
 pub use wasmi::{Instance, Module};

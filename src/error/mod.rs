@@ -13,6 +13,8 @@ pub use link_error::{ExternKind, IndexType, LinkError, LinkErrorReason};
 pub use runtime_error::{LimitExceeded, RuntimeError};
 pub use type_error::TypeError;
 
+use crate::staging::StagingError;
+
 /// Everything `compile_streaming`, `instantiate` and `instantiate_streaming`
 /// can fail with: the JS API's error kinds, plus `Io` for the reader's error.
 ///
@@ -41,6 +43,9 @@ pub enum Error<E> {
     /// A trap while instantiating (start function, out-of-bounds segment),
     /// or a resource limit of the store broken.
     Runtime(RuntimeError),
+    /// The staging sink (a heap buffer, flash) failed or is full; it names
+    /// the offset.
+    Staging(StagingError),
     /// The reader failed; its error, unchanged.
     Io(E),
 }
@@ -52,6 +57,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
             Error::Compile(e) => fmt::Display::fmt(e, f),
             Error::Link(e) => fmt::Display::fmt(e, f),
             Error::Runtime(e) => fmt::Display::fmt(e, f),
+            Error::Staging(e) => fmt::Display::fmt(e, f),
             Error::Io(e) => write!(f, "read error: {e}"),
         }
     }
@@ -82,5 +88,11 @@ impl<E> From<LinkError> for Error<E> {
 impl<E> From<RuntimeError> for Error<E> {
     fn from(e: RuntimeError) -> Self {
         Error::Runtime(e)
+    }
+}
+
+impl<E> From<StagingError> for Error<E> {
+    fn from(e: StagingError) -> Self {
+        Error::Staging(e)
     }
 }

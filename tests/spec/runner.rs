@@ -587,6 +587,7 @@ fn widen(error: Error<std::convert::Infallible>) -> Error<ErrorKind> {
         Error::Compile(e) => Error::Compile(e),
         Error::Link(e) => Error::Link(e),
         Error::Runtime(e) => Error::Runtime(e),
+        Error::Staging(e) => Error::Staging(e),
         Error::Io(never) => match never {},
     }
 }
