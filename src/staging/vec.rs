@@ -12,10 +12,13 @@ use super::{Staging, StagingError, Validated};
 /// ```
 /// use wasmstream::staging::{Staging, Validated, VecStaging};
 ///
+/// let engine = wasmstream::Config::new().engine();
 /// let mut staging = VecStaging::new();
 /// staging.begin(None)?;
 /// staging.write(b"\0asm\x01\0\0\0")?;
-/// assert_eq!(staging.finish(Validated { staged_bytes: 8, features: 0 })?.len(), 8);
+/// // SAFETY: the empty module, valid under every feature set.
+/// let validated = unsafe { Validated::new_unchecked(&engine, 8) };
+/// assert_eq!(staging.finish(validated)?.len(), 8);
 /// # Ok::<(), wasmstream::staging::StagingError>(())
 /// ```
 #[derive(Debug, Default)]
