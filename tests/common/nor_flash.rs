@@ -38,11 +38,13 @@ pub struct NorFlashDouble<const WRITE: usize, const ERASE: usize> {
 impl<const WRITE: usize, const ERASE: usize> NorFlashDouble<WRITE, ERASE> {
     /// A flash of `capacity` bytes, all erased.
     pub fn new(capacity: usize) -> Self {
-        assert!(capacity % ERASE == 0 && ERASE % WRITE == 0);
+        assert!(capacity.is_multiple_of(ERASE) && ERASE.is_multiple_of(WRITE));
         NorFlashDouble {
             shared: std::rc::Rc::new(NorFlashShared {
                 memory: (0..capacity).map(|_| std::cell::Cell::new(0xFF)).collect(),
-                programmed: (0..capacity / WRITE).map(|_| std::cell::Cell::new(false)).collect(),
+                programmed: (0..capacity / WRITE)
+                    .map(|_| std::cell::Cell::new(false))
+                    .collect(),
                 log: std::cell::RefCell::new(Vec::new()),
                 fail_at: std::cell::Cell::new(None),
                 cut_at: std::cell::Cell::new(None),
@@ -58,7 +60,10 @@ impl<const WRITE: usize, const ERASE: usize> NorFlashDouble<WRITE, ERASE> {
 
     /// A copy of bytes `from..to`.
     pub fn bytes(&self, from: usize, to: usize) -> Vec<u8> {
-        self.shared.memory[from..to].iter().map(std::cell::Cell::get).collect()
+        self.shared.memory[from..to]
+            .iter()
+            .map(std::cell::Cell::get)
+            .collect()
     }
 
     /// Flips bits of byte `offset` behind the flash's back (a bad cell).
@@ -96,7 +101,10 @@ impl<const WRITE: usize, const ERASE: usize> NorFlashDouble<WRITE, ERASE> {
     }
 
     /// Counts the operation; says whether it fails outright, is torn, or runs.
-    fn next_operation(&self, op: FlashOp) -> Result<bool, embedded_storage::nor_flash::NorFlashErrorKind> {
+    fn next_operation(
+        &self,
+        op: FlashOp,
+    ) -> Result<bool, embedded_storage::nor_flash::NorFlashErrorKind> {
         use embedded_storage::nor_flash::NorFlashErrorKind;
         let shared = &self.shared;
         let n = shared.operations.get();
