@@ -618,3 +618,13 @@ fn unusable_regions_are_refused_with_the_reason() {
     let error = unsafe { FlashStaging::new(wide.clone(), 0, 4096, wide.view(0)) }.unwrap_err();
     assert!(matches!(error, StagingError::Region { reason, .. } if reason.contains("at most 256")));
 }
+
+/// The sink's RAM: the figure docs/flash.md quotes (64-bit host), reproduced
+/// with `cargo test --features flash --test flash_staging -- --nocapture ram`.
+#[test]
+fn ram_of_the_sink_is_fixed_and_small() {
+    let size = size_of::<FlashStaging<&mut NorFlashDouble<4, 4096>>>();
+    println!("size_of::<FlashStaging<&mut F>>() = {size} bytes");
+    // The 256-byte partial-unit buffer, SHA-256's state, a few counters.
+    assert!(size <= 512, "{size}");
+}

@@ -34,12 +34,13 @@ pub enum StagingError {
         requested: u64,
     },
     /// The flash failed: the `operation` at flash offset `address` (from the
-    /// start of the flash device, as `NorFlash` counts) returned `kind`,
-    /// while staging module byte `offset`. The stream stops there.
+    /// start of the flash device, as `NorFlash` counts) returned `kind`. The
+    /// stream stops there.
     #[cfg(feature = "flash")]
     Flash {
-        /// The staged offset being written (the module's length for the
-        /// install record and the final read-back).
+        /// The staged module byte the operation was for: the first byte it
+        /// writes (or, for an erase, of the write that needed it); the
+        /// module's length for the install record.
         offset: u64,
         /// What the flash was asked to do.
         operation: FlashOperation,

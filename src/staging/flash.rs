@@ -281,19 +281,25 @@ impl<F: NorFlash> FlashStaging<F> {
         let mut at = at;
         let mut data = data;
         while !data.is_empty() {
+            // The staged byte this operation is for: the module's length
+            // while the record is written.
+            let offset = match operation {
+                FlashOperation::Write => u64::from(at) - RECORD_BYTES as u64,
+                _ => self.staged,
+            };
             let page_end = (at / page + 1) * page;
             while self.erased < page_end {
                 let from = self.address + self.erased;
                 self.flash
                     .erase(from, from + page)
-                    .map_err(|e| self.fail(FlashOperation::Erase, from, e.kind()))?;
+                    .map_err(|e| self.fail(offset, FlashOperation::Erase, from, e.kind()))?;
                 self.erased += page;
             }
             let (piece, rest) = data.split_at(data.len().min((page_end - at) as usize));
             let to = self.address + at;
             self.flash
                 .write(to, piece)
-                .map_err(|e| self.fail(operation, to, e.kind()))?;
+                .map_err(|e| self.fail(offset, operation, to, e.kind()))?;
             at += piece.len() as u32;
             data = rest;
         }
@@ -303,12 +309,13 @@ impl<F: NorFlash> FlashStaging<F> {
     /// Records a flash failure: the stream stops here.
     fn fail(
         &mut self,
+        offset: u64,
         operation: FlashOperation,
         address: u32,
         kind: embedded_storage::nor_flash::NorFlashErrorKind,
     ) -> StagingError {
         let error = StagingError::Flash {
-            offset: self.staged,
+            offset,
             operation,
             address,
             kind,
@@ -364,7 +371,7 @@ impl<F: NorFlash> Staging for FlashStaging<F> {
         let from = self.address;
         self.flash
             .erase(from, from + record_pages)
-            .map_err(|e| self.fail(FlashOperation::Erase, from, e.kind()))?;
+            .map_err(|e| self.fail(0, FlashOperation::Erase, from, e.kind()))?;
         self.erased = record_pages;
         Ok(())
     }
