@@ -539,6 +539,22 @@ fn finish_with_another_length_installs_nothing() {
         load_installed(&engine, staging.region()),
         Err(InstallError::NoRecord)
     ));
+
+    // A second `finish` after a good one leaves the install alone.
+    let staged = stage(&engine, &mut staging, &wasm, 10, true).unwrap().len() as u64;
+    // SAFETY: never reaches wasmi: nothing is staged.
+    let error = staging
+        .finish(unsafe { Validated::new_unchecked(&engine, staged) })
+        .unwrap_err();
+    assert_eq!(
+        error,
+        StagingError::LengthMismatch {
+            offset: 0,
+            validated: staged
+        }
+    );
+    let module = load_installed(&engine, staging.region()).unwrap();
+    assert_eq!(call(&engine, &module, "f"), 5);
 }
 
 #[test]

@@ -422,7 +422,14 @@ impl<F: NorFlash> Staging for FlashStaging<F> {
 
     fn finish(&mut self, validated: Validated) -> Result<&[u8], StagingError> {
         match &self.state {
-            State::Idle => self.begin(None)?,
+            // Nothing staged since the last finish: refuse, and leave the
+            // installed module alone.
+            State::Idle => {
+                return Err(StagingError::LengthMismatch {
+                    offset: 0,
+                    validated: validated.staged_bytes,
+                });
+            }
             State::Staging => {}
             State::Failed(error) => return Err(error.clone()),
         }
