@@ -480,15 +480,26 @@ fn a_record_of_another_format_version_is_refused() {
     );
 }
 
+/// A four-page region at `address` with `wasm` (validated by wasmi) written,
+/// `finish` not called yet.
+fn staged_not_finished(
+    flash: &NorFlashDouble<4, 4096>,
+    address: u32,
+    wasm: &[u8],
+) -> FlashStaging<NorFlashDouble<4, 4096>> {
+    let mut staging = staging(flash, address, 4 * 4096);
+    Module::new(&Config::new().engine(), wasm).unwrap();
+    staging.begin(None).unwrap();
+    staging.write(wasm).unwrap();
+    staging
+}
+
 #[test]
 fn flash_that_reads_back_wrong_installs_nothing() {
     let engine = Config::new().engine();
     let wasm = module("f", 5, 3000);
     let flash = NorFlashDouble::<4, 4096>::new(8 * 4096);
-    let mut staging = staging(&flash, 4096, 4 * 4096);
-    Module::new(&engine, &wasm).unwrap();
-    staging.begin(None).unwrap();
-    staging.write(&wasm).unwrap();
+    let mut staging = staged_not_finished(&flash, 4096, &wasm);
     // A cell that does not hold what was written.
     flash.corrupt(4096 + RECORD_BYTES + 100, 0x04);
     // SAFETY: `Module::new` validated these bytes with `engine`.
@@ -519,10 +530,7 @@ fn finish_with_another_length_installs_nothing() {
     let engine = Config::new().engine();
     let wasm = module("f", 5, 100);
     let flash = NorFlashDouble::<4, 4096>::new(4 * 4096);
-    let mut staging = staging(&flash, 0, 4 * 4096);
-    Module::new(&engine, &wasm).unwrap();
-    staging.begin(None).unwrap();
-    staging.write(&wasm).unwrap();
+    let mut staging = staged_not_finished(&flash, 0, &wasm);
     let claimed = wasm.len() as u64 + 1;
     // SAFETY: never reaches wasmi: the sink refuses the length.
     let error = staging
