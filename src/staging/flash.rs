@@ -350,7 +350,12 @@ impl<F: NorFlash> FlashStaging<F> {
     }
 }
 
-impl<F: NorFlash> Staging for FlashStaging<F> {
+// SAFETY: `finish` returns the region's bytes after the record, which it
+// has just checked (SHA-256 through the view) to be every written byte in
+// order; by `new`'s contract nothing else writes them, and the slice
+// borrows `self`, so they stay unchanged while it lives. The `Validated`
+// only decides whether the record is written, for these very bytes.
+unsafe impl<F: NorFlash> Staging for FlashStaging<F> {
     fn begin(&mut self, size_hint: Option<u64>) -> Result<(), StagingError> {
         let capacity = self.capacity();
         if size_hint.is_some_and(|size| size > capacity) {

@@ -240,8 +240,9 @@ impl core::error::Error for InstallError {
 /// engine's configuration. A record is written only by
 /// `FlashStaging::finish`, which needs a [`Validated`](super::Validated) —
 /// made only by this crate's validator after it accepted every staged byte
-/// (or by an `unsafe` promise) — and which first reads the staged bytes back
-/// and checks their SHA-256. The record gives that SHA-256 and the feature
+/// (or by an `unsafe` promise), and passed on only with those bytes (the
+/// contract of the `unsafe trait` [`Staging`](super::Staging)) — and which
+/// first reads the staged bytes back and checks their SHA-256. The record gives that SHA-256 and the feature
 /// bits the validator used. Bytes with that SHA-256 are those bytes (finding
 /// others is a SHA-256 collision), and equal feature bits mean this engine's
 /// validator would have decided the same; a torn install has no record (see

@@ -108,7 +108,19 @@ impl Validated {
 /// assert_eq!(bytes, b"\0asm\x01\0\0\0");
 /// # Ok::<(), StagingError>(())
 /// ```
-pub trait Staging {
+///
+/// # Safety
+///
+/// wasmi builds its module from the slice `finish` returns with
+/// `Module::new_unchecked`, trusting that it is the validated module. So an
+/// implementation must:
+///
+/// * return from `finish` exactly the bytes given to `write` since `begin`,
+///   in order, and keep them unchanged while the slice lives;
+/// * hand the [`Validated`] it is given to nothing but a sink holding
+///   exactly those bytes (a wrapper may forward it, with every byte, to the
+///   sink it wraps).
+pub unsafe trait Staging {
     /// Called once, before the first write, with the module's size in bytes
     /// when the caller knows it (a size hint or a `Content-Length`): a sink
     /// can reserve its room once, or refuse a module that cannot fit before

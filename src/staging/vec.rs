@@ -49,7 +49,10 @@ impl VecStaging {
     }
 }
 
-impl Staging for VecStaging {
+// SAFETY: `finish` returns the `Vec`, which holds every written byte in
+// order (append-only) and which nothing changes while the slice borrows it;
+// the `Validated` goes nowhere.
+unsafe impl Staging for VecStaging {
     fn begin(&mut self, size_hint: Option<u64>) -> Result<(), StagingError> {
         if let Some(size) = size_hint {
             let size = usize::try_from(size).unwrap_or(usize::MAX);
