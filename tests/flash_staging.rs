@@ -9,6 +9,8 @@ mod nor_flash;
 
 use embedded_storage::nor_flash::{NorFlash, NorFlashErrorKind, ReadNorFlash};
 use nor_flash::{FlashOp, NorFlashDouble};
+use proptest::prelude::*;
+use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use wasmstream::staging::{
     FlashOperation, FlashStaging, InstallError, RECORD_BYTES, Staging, StagingError, Validated,
     load_installed,
@@ -651,4 +653,42 @@ fn ram_of_the_sink_is_fixed_and_small() {
     println!("size_of::<FlashStaging<&mut F>>() = {size} bytes");
     // The 256-byte partial-unit buffer, SHA-256's state, a few counters.
     assert!(size <= 512, "{size}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        rng_seed: RngSeed::Fixed(0xf1a5),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Any split of the module into writes leaves the same flash contents,
+    /// byte for byte, as one write of it all.
+    #[test]
+    fn any_chunking_leaves_the_same_flash_contents(
+        sizes in prop::collection::vec(1usize..700, 1..20),
+    ) {
+        let engine = Config::new().engine();
+        let wasm = module("f", 9, 5000);
+        let contents = |sizes: &[usize]| {
+            let flash = NorFlashDouble::<8, 1024>::new(16 * 1024);
+            let mut staging = staging(&flash, 1024, 8 * 1024);
+            Module::new(&engine, &wasm).unwrap();
+            staging.begin(None).unwrap();
+            let mut rest = &wasm[..];
+            for size in sizes.iter().cycle() {
+                if rest.is_empty() {
+                    break;
+                }
+                let (piece, tail) = rest.split_at((*size).min(rest.len()));
+                staging.write(piece).unwrap();
+                rest = tail;
+            }
+            // SAFETY: `Module::new` validated these bytes with `engine`.
+            staging.finish(unsafe { Validated::new_unchecked(&engine, wasm.len() as u64) }).unwrap();
+            flash.bytes(0, 16 * 1024)
+        };
+        prop_assert_eq!(contents(&sizes), contents(&[wasm.len()]));
+    }
 }

@@ -178,6 +178,9 @@ impl<F: NorFlash> FlashStaging<F> {
                 "the region's offset and length must be multiples of the erase page",
             ));
         }
+        if len as usize > isize::MAX as usize {
+            return Err(region("the region is larger than the address space allows"));
+        }
         if (len as usize) <= RECORD_BYTES {
             return Err(region(
                 "the region must be larger than the 512-byte install record",
