@@ -302,7 +302,7 @@ impl core::error::Error for InstallError {
 /// ```
 pub fn load_installed(engine: &Engine, installed: &[u8]) -> Result<wasmi::Module, InstallError> {
     let record = Record::read(installed)?;
-    let engine_features = u64::from(engine.features().bits());
+    let engine_features = super::feature_bits(engine);
     if record.features != engine_features {
         return Err(InstallError::FeaturesDiffer {
             installed: record.features,

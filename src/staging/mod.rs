@@ -28,8 +28,8 @@ pub use vec::VecStaging;
 /// Only this crate makes one, after its validator accepted every staged
 /// byte, so outside it the struct cannot be built with a literal
 /// (`#[non_exhaustive]`). A sink may rely on that: `FlashStaging` (feature
-/// `flash`) writes the install record that lets `load_installed` skip validation at boot
-/// only when it is handed a `Validated`. Code that validated a module by
+/// `flash`) writes the install record that lets `load_installed` skip
+/// validation at boot only when it is handed a `Validated`. Code that validated a module by
 /// other means states it with the `unsafe` [`Validated::new_unchecked`].
 ///
 /// ```
@@ -83,9 +83,15 @@ impl Validated {
     pub unsafe fn new_unchecked(engine: &crate::Engine, staged_bytes: u64) -> Self {
         Validated {
             staged_bytes,
-            features: u64::from(engine.features().bits()),
+            features: feature_bits(engine),
         }
     }
+}
+
+/// The engine's Wasm feature set as [`Validated::features`] and the install
+/// record carry it: one encoding for writing and for checking.
+pub(crate) fn feature_bits(engine: &crate::Engine) -> u64 {
+    u64::from(engine.features().bits())
 }
 
 /// A sink for validated module bytes.
