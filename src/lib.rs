@@ -69,6 +69,8 @@ pub use link::{Definition, HostFunc, Imports, IntoHostFunc, Namespace};
 #[cfg(feature = "async")]
 pub use source::{AsyncSource, AsyncSourceError};
 pub use source::{Response, Source, SourceError};
+#[cfg(feature = "flash")]
+pub use staging::{FlashStaging, load_installed};
 pub use staging::{Staging, StagingError, VecStaging};
 /// wasmi, re-exported: `Store`, `Func`, `Val`, `Module`, `Instance` …
 pub use wasmi;

@@ -12,10 +12,13 @@ use super::{Staging, StagingError, Validated};
 /// ```
 /// use wasmstream::staging::{Staging, Validated, VecStaging};
 ///
+/// let engine = wasmstream::Config::new().engine();
 /// let mut staging = VecStaging::new();
 /// staging.begin(None)?;
 /// staging.write(b"\0asm\x01\0\0\0")?;
-/// assert_eq!(staging.finish(Validated { staged_bytes: 8, features: 0 })?.len(), 8);
+/// // SAFETY: the empty module, valid under every feature set.
+/// let validated = unsafe { Validated::new_unchecked(&engine, 8) };
+/// assert_eq!(staging.finish(validated)?.len(), 8);
 /// # Ok::<(), wasmstream::staging::StagingError>(())
 /// ```
 #[derive(Debug, Default)]
@@ -46,7 +49,10 @@ impl VecStaging {
     }
 }
 
-impl Staging for VecStaging {
+// SAFETY: `finish` returns the `Vec`, which holds every written byte in
+// order (append-only) and which nothing changes while the slice borrows it;
+// the `Validated` goes nowhere.
+unsafe impl Staging for VecStaging {
     fn begin(&mut self, size_hint: Option<u64>) -> Result<(), StagingError> {
         if let Some(size) = size_hint {
             let size = usize::try_from(size).unwrap_or(usize::MAX);
