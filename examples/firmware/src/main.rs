@@ -31,14 +31,13 @@ mod loader;
 
 use alloc::string::String;
 
+use cost::Mark;
 use flash::{CHUNK_BYTES, FlashReader};
 use guest::{GUEST, GUEST_MEMORY_BYTES};
 use heap::{HEAP, HEAP_BYTES};
 
 #[cfg(all(feature = "atomic-emulation", not(target_arch = "riscv32")))]
 compile_error!("the atomic-emulation feature is for riscv32imac-unknown-none-elf only");
-
-use cost::Mark;
 
 /// The core and the target triple, from `build.rs`.
 const CORE: &str = env!("FIRMWARE_CORE");
