@@ -7,14 +7,18 @@ use std::path::PathBuf;
 
 fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    let target = env::var("TARGET").unwrap_or_default();
 
-    let memory = match arch.as_str() {
-        "arm" => "memory/cortex-m.x",
-        "riscv32" => "memory/riscv.x",
+    // The core each target is run on, and that machine's memory map.
+    let (core, memory) = match target.as_str() {
+        "thumbv7em-none-eabihf" => ("Cortex-M4F", "memory/cortex-m.x"),
+        "thumbv8m.main-none-eabihf" => ("Cortex-M33", "memory/cortex-m33.x"),
+        "riscv32imac-unknown-none-elf" => ("RISC-V", "memory/riscv.x"),
         // Host builds (cargo check on the host) need no linker script.
-        _ => "",
+        _ => ("host", ""),
     };
+    println!("cargo:rustc-env=FIRMWARE_CORE={core}");
+    println!("cargo:rustc-env=FIRMWARE_TARGET={target}");
     if !memory.is_empty() {
         fs::copy(memory, out.join("memory.x")).expect("copy memory.x");
         println!("cargo:rustc-link-search={}", out.display());

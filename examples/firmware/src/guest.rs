@@ -6,6 +6,8 @@ use alloc::string::String;
 
 use wasmstream::wasmi::{self, Caller, Extern, Instance, Store, StoreLimits, StoreLimitsBuilder};
 
+use crate::cost::Mark;
+
 /// The guest's bytes, assembled from `guest/crc32.wat` by `build.rs`; a
 /// `static` in `.rodata`, so they stay in flash.
 pub static GUEST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/crc32.wasm"));
@@ -93,9 +95,11 @@ pub fn exercise(store: &mut Store<Host>, instance: &Instance) -> Result<(), Stri
         ));
     }
 
+    let cost = Mark::now();
     let check = crc32
         .call(&mut *store, CHECK_INPUT)
         .map_err(|e| format!("crc32 trapped: {e}"))?;
+    cost.report("call crc32 over 9 bytes (first call: translates it)");
     semihosting::println!("crc32(\"123456789\") = {check:#010x} (expected {CHECK_VALUE:#010x})");
     if check != CHECK_VALUE {
         return Err(format!(
@@ -104,11 +108,15 @@ pub fn exercise(store: &mut Store<Host>, instance: &Instance) -> Result<(), Stri
     }
 
     let (start, len) = WORK_AREA;
+    let cost = Mark::now();
     fill.call(&mut *store, (start, len, FILL_SEED))
         .map_err(|e| format!("fill trapped: {e}"))?;
+    cost.report("call fill over 12 KiB (first call: translates it)");
+    let cost = Mark::now();
     let guest_crc = crc32
         .call(&mut *store, WORK_AREA)
         .map_err(|e| format!("crc32 trapped: {e}"))?;
+    cost.report("call crc32 over 12 KiB");
     let work = &memory.data(&*store)[start as usize..(start + len) as usize];
     let native_crc = native_crc32(work);
     semihosting::println!(

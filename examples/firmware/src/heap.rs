@@ -1,10 +1,15 @@
 //! The global allocator: a linked-list heap in a static buffer, wrapped to
 //! count the bytes in use and remember the peak.
+//!
+//! The counts sit behind a critical section, not in atomics: on a core
+//! without the A extension every atomic read-modify-write is a trap, and the
+//! firmware's own bookkeeping must not add to the figures it measures.
 
 use core::alloc::{GlobalAlloc, Layout};
+use core::cell::Cell;
 use core::mem::MaybeUninit;
-use core::sync::atomic::{AtomicUsize, Ordering};
 
+use critical_section::Mutex;
 use embedded_alloc::LlffHeap;
 
 /// Bytes of RAM given to the heap. The whole demo peaks well below this; see
@@ -14,15 +19,14 @@ pub const HEAP_BYTES: usize = 48 * 1024;
 /// An allocator that forwards to `inner` and keeps byte counts.
 pub struct CountingHeap {
     inner: LlffHeap,
-    in_use: AtomicUsize,
-    peak: AtomicUsize,
+    /// Bytes in use now, and the most in use since the last reset.
+    counts: Mutex<Cell<(usize, usize)>>,
 }
 
 #[global_allocator]
 pub static HEAP: CountingHeap = CountingHeap {
     inner: LlffHeap::empty(),
-    in_use: AtomicUsize::new(0),
-    peak: AtomicUsize::new(0),
+    counts: Mutex::new(Cell::new((0, 0))),
 };
 
 impl CountingHeap {
@@ -37,28 +41,38 @@ impl CountingHeap {
     /// Bytes allocated now (as requested by callers, without the
     /// allocator's own bookkeeping).
     pub fn in_use(&self) -> usize {
-        self.in_use.load(Ordering::Relaxed)
+        self.counts().0
     }
 
     /// The most bytes allocated at once since the last [`reset_peak`].
     ///
     /// [`reset_peak`]: CountingHeap::reset_peak
     pub fn peak(&self) -> usize {
-        self.peak.load(Ordering::Relaxed)
+        self.counts().1
     }
 
     /// Starts a new measurement: the peak becomes what is allocated now.
     pub fn reset_peak(&self) {
-        self.peak.store(self.in_use(), Ordering::Relaxed);
+        self.update(|(in_use, _)| (in_use, in_use));
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        critical_section::with(|cs| self.counts.borrow(cs).get())
+    }
+
+    fn update(&self, change: impl FnOnce((usize, usize)) -> (usize, usize)) {
+        critical_section::with(|cs| {
+            let counts = self.counts.borrow(cs);
+            counts.set(change(counts.get()));
+        });
     }
 
     fn grew(&self, bytes: usize) {
-        let now = self.in_use.fetch_add(bytes, Ordering::Relaxed) + bytes;
-        self.peak.fetch_max(now, Ordering::Relaxed);
+        self.update(|(in_use, peak)| (in_use + bytes, peak.max(in_use + bytes)));
     }
 
     fn shrank(&self, bytes: usize) {
-        self.in_use.fetch_sub(bytes, Ordering::Relaxed);
+        self.update(|(in_use, peak)| (in_use - bytes, peak));
     }
 }
 

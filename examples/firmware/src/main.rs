@@ -6,13 +6,17 @@
 //! heap and peak native stack. Exits 0 through semihosting only if every
 //! check passed.
 //!
-//! Runs on QEMU `mps2-an386` (Cortex-M4F) and `virt` (RV32IMAC):
+//! Runs on QEMU `mps2-an386` (Cortex-M4F), `mps2-an505` (Cortex-M33) and
+//! `virt` (RV32IMAC, and RV32IMC with the `atomic-emulation` feature):
 //! `cargo run --release` (see `.cargo/config.toml` and `docs/embedded.md`).
 #![no_std]
 #![no_main]
 
 extern crate alloc;
 
+#[cfg(feature = "atomic-emulation")]
+mod atomic_emulation;
+mod cost;
 mod flash;
 mod guest;
 mod heap;
@@ -26,19 +30,18 @@ mod loader;
 mod loader;
 
 use alloc::string::String;
-// Linked for its single-core `critical-section` implementation, which the
-// heap's lock uses.
-#[cfg(target_arch = "arm")]
-use cortex_m as _;
 
+use cost::Mark;
 use flash::{CHUNK_BYTES, FlashReader};
 use guest::{GUEST, GUEST_MEMORY_BYTES};
 use heap::{HEAP, HEAP_BYTES};
 
-#[cfg(target_arch = "arm")]
-const TARGET: &str = "Cortex-M4F (thumbv7em-none-eabihf)";
-#[cfg(target_arch = "riscv32")]
-const TARGET: &str = "RISC-V (riscv32imac-unknown-none-elf)";
+#[cfg(all(feature = "atomic-emulation", not(target_arch = "riscv32")))]
+compile_error!("the atomic-emulation feature is for riscv32imac-unknown-none-elf only");
+
+/// The core and the target triple, from `build.rs`.
+const CORE: &str = env!("FIRMWARE_CORE");
+const TARGET: &str = env!("FIRMWARE_TARGET");
 
 #[cfg(target_arch = "arm")]
 #[cortex_m_rt::entry]
@@ -54,7 +57,8 @@ fn main() -> ! {
 
 fn start() -> ! {
     HEAP.init();
-    semihosting::println!("wasmstream firmware on {TARGET}");
+    semihosting::println!("wasmstream firmware on {CORE} ({TARGET})");
+    report_core();
     semihosting::println!("loader: {}", loader::NAME);
     match run() {
         Ok(()) => {
@@ -80,7 +84,9 @@ fn run() -> Result<(), String> {
     HEAP.reset_peak();
     let heap_before_load = HEAP.in_use();
     let mut reader = FlashReader::new(GUEST);
+    let load_cost = Mark::now();
     let (module, instance) = loader::load(&engine, &mut store, &mut reader)?;
+    load_cost.report("load");
     let load_peak = HEAP.peak() - heap_before_load;
     let loaded_heap = HEAP.in_use() - heap_before_load;
     let load_stack = stack::peak();
@@ -95,7 +101,9 @@ fn run() -> Result<(), String> {
     stack::paint();
     HEAP.reset_peak();
     let heap_before_run = HEAP.in_use();
+    let run_cost = Mark::now();
     guest::exercise(&mut store, &instance)?;
+    run_cost.report("run (the 3 calls)");
     let run_peak = HEAP.peak() - heap_before_run;
     let run_stack = stack::peak();
     drop(store);
@@ -123,12 +131,47 @@ fn run() -> Result<(), String> {
         load_stack - stack_base,
         run_stack - stack_base,
     );
+    #[cfg(feature = "atomic-emulation")]
+    semihosting::println!(
+        "emulated atomics: {} since reset",
+        atomic_emulation::emulated()
+    );
     if leaked != 0 {
         return Err(alloc::format!(
             "{leaked} heap bytes still allocated at the end"
         ));
     }
     Ok(())
+}
+
+/// Prints the core the CPUID register names, so a run proves which core it ran on.
+#[cfg(target_arch = "arm")]
+fn report_core() {
+    // SAFETY: a read of CPUID, a read-only register of the System Control Space.
+    let cpuid = unsafe { (*cortex_m::peripheral::CPUID::PTR).base.read() };
+    let part = match (cpuid >> 4) & 0xFFF {
+        0xC24 => "Cortex-M4",
+        0xD21 => "Cortex-M33",
+        _ => "another core",
+    };
+    semihosting::println!("cpuid: {cpuid:#010x} ({part})");
+}
+
+/// Prints the ISA `misa` reports: QEMU's `-cpu rv32,a=off` clears the A bit.
+#[cfg(target_arch = "riscv32")]
+fn report_core() {
+    let mut letters = String::new();
+    if let Ok(misa) = riscv::register::misa::try_read() {
+        letters.extend(('A'..='Z').filter(|&letter| misa.has_extension(letter)));
+    }
+    let atomics = if letters.contains('A') {
+        "atomic instructions run natively"
+    } else if cfg!(feature = "atomic-emulation") {
+        "no A extension: atomic instructions are emulated"
+    } else {
+        "no A extension: atomic instructions will trap"
+    };
+    semihosting::println!("misa: RV32{letters}; {atomics}");
 }
 
 /// A fault ends the run with a message and a failing exit status instead of
