@@ -67,6 +67,8 @@ pub use instantiate::{instantiate_streaming_async, instantiate_streaming_with_as
 pub use link::{Definition, HostFunc, Imports, IntoHostFunc, Namespace};
 #[cfg(feature = "async")]
 pub use source::{AsyncSource, AsyncSourceError};
+#[cfg(feature = "http")]
+pub use source::http;
 pub use source::{Response, Source, SourceError};
 /// wasmi, re-exported: `Store`, `Func`, `Val`, `Module`, `Instance` …
 pub use wasmi;

@@ -69,7 +69,7 @@ pub async fn instantiate_streaming_with_async<T: 'static, S: AsyncSource>(
         compiler.reserve(bytes);
     }
     let mut body = source.into_checked_body()?;
-    stream_into_async(&mut body, &mut compiler, window, |compiler| {
+    stream_into_async(&mut body, &mut compiler, window, S::read_error, |compiler| {
         link.after_feed(compiler, store.as_context())
     })
     .await?;
