@@ -65,10 +65,10 @@ pub use instantiate::{
 #[cfg(feature = "async")]
 pub use instantiate::{instantiate_streaming_async, instantiate_streaming_with_async};
 pub use link::{Definition, HostFunc, Imports, IntoHostFunc, Namespace};
-#[cfg(feature = "async")]
-pub use source::{AsyncSource, AsyncSourceError};
 #[cfg(feature = "http")]
 pub use source::http;
+#[cfg(feature = "async")]
+pub use source::{AsyncSource, AsyncSourceError};
 pub use source::{Response, Source, SourceError};
 /// wasmi, re-exported: `Store`, `Func`, `Val`, `Module`, `Instance` …
 pub use wasmi;

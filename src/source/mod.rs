@@ -50,11 +50,13 @@ pub trait Source {
     /// chunk) as the Fetch spec's network error, [`Error::Type`].
     ///
     /// ```
+    /// use wasmstream::std_io::FromStd;
     /// use wasmstream::{Error, Source};
     ///
     /// // A bare reader's error is passed on unchanged.
-    /// let error = <&[u8] as Source>::read_error(embedded_io::ErrorKind::TimedOut);
-    /// assert!(matches!(error, Error::Io(embedded_io::ErrorKind::TimedOut)));
+    /// let timeout = std::io::Error::from(std::io::ErrorKind::TimedOut);
+    /// let error = <FromStd<std::net::TcpStream> as Source>::read_error(timeout);
+    /// assert!(matches!(error, Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut));
     ///
     /// // A truncated HTTP body is a TypeError.
     /// use wasmstream::http::{BodyError, HttpResponse};
@@ -151,9 +153,6 @@ pub trait AsyncSource {
     /// use wasmstream::http::{BodyError, HttpResponse};
     /// use wasmstream::{AsyncSource, Error, TypeError};
     ///
-    /// let error = <&[u8] as AsyncSource>::read_error(embedded_io::ErrorKind::TimedOut);
-    /// assert!(matches!(error, Error::Io(embedded_io::ErrorKind::TimedOut)));
-    ///
     /// let bad_chunk = TypeError::BadChunkedBody { offset: 3, problem: "chunk size is not hexadecimal" };
     /// let error = <HttpResponse<&[u8]> as AsyncSource>::read_error(BodyError::Protocol(bad_chunk));
     /// assert!(matches!(error, Error::Type(TypeError::BadChunkedBody { offset: 3, .. })));
@@ -170,7 +169,8 @@ pub trait AsyncSource {
     /// use wasmstream::http::HttpResponse;
     ///
     /// let stream = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n\0asm";
-    /// let reading = HttpResponse::read_async(&stream[..], &mut [0; 64]);
+    /// let mut head = [0; 64];
+    /// let reading = HttpResponse::read_async(&stream[..], &mut head);
     /// let response = embassy_futures::block_on(reading)?;
     /// assert_eq!(AsyncSource::known_length(&response), Some(4));
     /// # Ok::<(), wasmstream::Error<core::convert::Infallible>>(())

@@ -69,7 +69,10 @@ impl<E: embedded_io::Error> embedded_io::Error for BodyError<E> {
 #[derive(Debug, Clone)]
 pub(crate) enum Framing {
     /// `Content-Length` (or a status that has no body).
-    Length { expected: u64, received: u64 },
+    Length {
+        expected: u64,
+        received: u64,
+    },
     Chunked(ChunkedDecoder),
     /// Neither: the body runs to the end of the stream.
     ToEnd,

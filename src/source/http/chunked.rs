@@ -102,7 +102,8 @@ impl ChunkedDecoder {
     ///
     /// ```
     /// let mut decoder = wasmstream::http::ChunkedDecoder::new();
-    /// let _ = decoder.decode(&mut *b"0\r\n\r\n")?;
+    /// let mut last_chunk = *b"0\r\n\r\n";
+    /// let _ = decoder.decode(&mut last_chunk)?;
     /// assert!(decoder.is_done());
     /// # Ok::<(), wasmstream::TypeError>(())
     /// ```
@@ -118,7 +119,8 @@ impl ChunkedDecoder {
     /// ```
     /// let mut decoder = wasmstream::http::ChunkedDecoder::new();
     /// assert_eq!(decoder.wanted(), 1);
-    /// let _ = decoder.decode(&mut *b"10\r\n")?;
+    /// let mut size_line = *b"10\r\n";
+    /// let _ = decoder.decode(&mut size_line)?;
     /// assert_eq!(decoder.wanted(), 16);
     /// # Ok::<(), wasmstream::TypeError>(())
     /// ```
@@ -277,7 +279,8 @@ mod tests {
 
     #[test]
     fn every_split_decodes_the_same() {
-        let encoded = b"5;a=b;c\r\nhello\r\n1 \t;x\r\n \r\nA\r\n0123456789\r\n000\r\nT: 1\r\nU: 2\r\n\r\n";
+        let encoded =
+            b"5;a=b;c\r\nhello\r\n1 \t;x\r\n \r\nA\r\n0123456789\r\n000\r\nT: 1\r\nU: 2\r\n\r\n";
         for piece in 1..encoded.len() {
             assert_eq!(
                 decode_split(encoded, piece).unwrap(),
@@ -300,7 +303,11 @@ mod tests {
             (b"1\r\nx\ry", 5, "chunk data is not followed by CRLF"),
             (b"0\r\nT\n", 4, BARE_LF),
             (b"0\r\n\rx", 4, NO_LF),
-            (b"11111111111111111", 16, "chunk size does not fit in 64 bits"),
+            (
+                b"11111111111111111",
+                16,
+                "chunk size does not fit in 64 bits",
+            ),
             (b"2\r\nab\r\n", 7, "the stream ended before the last chunk"),
         ];
         for (encoded, offset, problem) in cases {
@@ -320,7 +327,10 @@ mod tests {
 
     #[test]
     fn leading_zeros_do_not_overflow() {
-        assert_eq!(decode_split(b"00000000000000000001\r\nz\r\n0\r\n\r\n", 3).unwrap(), b"z");
+        assert_eq!(
+            decode_split(b"00000000000000000001\r\nz\r\n0\r\n\r\n", 3).unwrap(),
+            b"z"
+        );
     }
 
     #[test]
@@ -328,7 +338,13 @@ mod tests {
         let mut decoder = ChunkedDecoder::new();
         let mut bytes = *b"0\r\n\r\nHTTP/1.1";
         let decoded = decoder.decode(&mut bytes).unwrap();
-        assert_eq!(decoded, Decoded { consumed: 5, data: 0 });
+        assert_eq!(
+            decoded,
+            Decoded {
+                consumed: 5,
+                data: 0
+            }
+        );
         assert_eq!(decoder.wanted(), 0);
     }
 }

@@ -248,7 +248,8 @@ impl<R: embedded_io_async::Read> HttpResponse<R> {
     /// use wasmstream::http::HttpResponse;
     ///
     /// let stream = b"HTTP/1.1 200 OK\r\nContent-Type: application/wasm\r\n\r\n";
-    /// let response = embassy_futures::block_on(HttpResponse::read_async(&stream[..], &mut [0; 64]))?;
+    /// let mut head = [0; 64];
+    /// let response = embassy_futures::block_on(HttpResponse::read_async(&stream[..], &mut head))?;
     /// assert_eq!(response.check(), Ok(()));
     /// # Ok::<(), wasmstream::Error<core::convert::Infallible>>(())
     /// ```
