@@ -23,11 +23,14 @@ const QUOTED_BYTES: usize = 40;
 /// [`Response`](crate::Response) keeps, so a longer value is seen as longer.
 const CONTENT_TYPE_BYTES: usize = 72;
 
+/// The combined `Content-Type` value.
+pub(crate) type ContentType = heapless::Vec<u8, CONTENT_TYPE_BYTES>;
+
 /// What the drivers need of a final response head.
 pub(crate) struct Head {
     pub(crate) status: u16,
     /// Every `Content-Type` line, trimmed and joined with ", " as Fetch does.
-    pub(crate) content_type: Option<heapless::Vec<u8, CONTENT_TYPE_BYTES>>,
+    pub(crate) content_type: Option<ContentType>,
     pub(crate) framing: Framing,
     /// Kept for redirect statuses only (for the error message).
     pub(crate) location: Option<String>,
@@ -154,7 +157,7 @@ impl<'b> HeadReader<'b> {
 impl Head {
     fn new(response: &httparse::Response<'_, '_>) -> Result<Head, TypeError> {
         let status = response.code.unwrap_or(0);
-        let mut content_type: Option<heapless::Vec<u8, CONTENT_TYPE_BYTES>> = None;
+        let mut content_type = None;
         let mut content_length = None;
         let mut chunked = false;
         let mut location = None;
@@ -162,11 +165,7 @@ impl Head {
             let name = header.name;
             let value = trim_http_whitespace(header.value);
             if name.eq_ignore_ascii_case("content-type") {
-                let combined = content_type.get_or_insert_with(heapless::Vec::new);
-                if !combined.is_empty() {
-                    push_truncating(combined, b", ");
-                }
-                push_truncating(combined, value);
+                combine_content_type(&mut content_type, value);
             } else if name.eq_ignore_ascii_case("content-length") {
                 content_length = Some(parse_content_length(value, content_length)?);
             } else if name.eq_ignore_ascii_case("transfer-encoding") {
@@ -235,6 +234,16 @@ fn parse_content_length(value: &[u8], previous: Option<u64>) -> Result<u64, Type
         length = Some(parsed);
     }
     length.ok_or_else(bad)
+}
+
+/// Adds one `Content-Type` line's value to those before it, as Fetch
+/// combines them: trimmed, joined with ", ".
+pub(crate) fn combine_content_type(combined: &mut Option<ContentType>, value: &[u8]) {
+    let combined = combined.get_or_insert_with(heapless::Vec::new);
+    if !combined.is_empty() {
+        push_truncating(combined, b", ");
+    }
+    push_truncating(combined, trim_http_whitespace(value));
 }
 
 /// Appends `bytes`, keeping what fits; on overflow the last byte becomes a

@@ -25,12 +25,16 @@
 mod body;
 mod chunked;
 mod head;
+#[cfg(feature = "reqwless")]
+mod reqwless;
 
 use alloc::string::String;
 
 pub use body::{BodyError, HttpBody};
 pub use chunked::{ChunkedDecoder, Decoded};
 pub use head::MAX_HEADERS;
+#[cfg(feature = "reqwless")]
+pub use reqwless::from_reqwless;
 
 use self::head::{Head, HeadReader, is_redirect};
 use crate::error::{Error, TypeError};
@@ -72,7 +76,7 @@ pub struct HttpResponse<R> {
 }
 
 impl<R> HttpResponse<R> {
-    fn from_head(head: Head, reader: R) -> Self {
+    pub(crate) fn from_head(head: Head, reader: R) -> Self {
         let body = HttpBody::new(reader, head.framing);
         HttpResponse {
             content_length: body.content_length(),
