@@ -21,7 +21,7 @@ impl TcpConnect for StdTcp {
     type Error = std::io::Error;
     type Connection<'a> = AsyncStream;
 
-    async fn connect<'a>(&'a self, remote: SocketAddr) -> Result<AsyncStream, std::io::Error> {
+    async fn connect(&self, remote: SocketAddr) -> Result<AsyncStream, std::io::Error> {
         assert!(remote.ip().is_loopback(), "tests stay on loopback");
         let stream = TcpStream::connect(remote)?;
         stream.set_read_timeout(Some(common::loopback::TIMEOUT))?;
@@ -108,7 +108,8 @@ fn a_short_body_and_a_refused_response_are_type_errors() {
         }
     );
 
-    let repeated = b"HTTP/1.1 200 OK\r\nContent-Type: application/wasm\r\nContent-Type: text/plain\r\n\r\n";
+    let repeated =
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/wasm\r\nContent-Type: text/plain\r\n\r\n";
     let Err(Error::Type(error)) = fetch(repeated.to_vec()) else {
         panic!("expected a TypeError")
     };

@@ -7,6 +7,10 @@ use core::fmt;
 /// The JS API's `TypeError`: the source is not a usable response, or an
 /// import namespace is missing from the import object.
 ///
+/// The variants about HTTP heads, redirects and chunked bodies exist with
+/// the `http` feature, so a firmware without it carries none of their
+/// messages.
+///
 /// ```
 /// use wasmstream::{Response, TypeError};
 ///
@@ -51,21 +55,25 @@ pub enum TypeError {
     },
     /// The HTTP response head (status line and headers) does not fit the
     /// buffer it is read into.
+    #[cfg(feature = "http")]
     HeadTooLarge {
         /// The buffer's size in bytes.
         capacity: usize,
     },
     /// The stream ended before the HTTP response head was complete.
+    #[cfg(feature = "http")]
     HeadIncomplete {
         /// Bytes of the head received.
         received: usize,
     },
     /// The stream does not start with an HTTP/1.x status line.
+    #[cfg(feature = "http")]
     BadStatusLine {
         /// The start of what came instead (at most 40 bytes, lossily decoded).
         line: String,
     },
     /// A malformed HTTP header line.
+    #[cfg(feature = "http")]
     BadHeader {
         /// Offset of the line in the response head.
         offset: usize,
@@ -73,6 +81,7 @@ pub enum TypeError {
         line: String,
     },
     /// A byte outside ASCII in an HTTP header line.
+    #[cfg(feature = "http")]
     NonAsciiHeader {
         /// Offset of the byte in the response head.
         offset: usize,
@@ -80,21 +89,25 @@ pub enum TypeError {
         byte: u8,
     },
     /// The HTTP response has more header lines than the parser holds.
+    #[cfg(feature = "http")]
     TooManyHeaders {
         /// The most header lines accepted.
         max: usize,
     },
     /// A `Content-Length` that is not one decimal length (or several that differ).
+    #[cfg(feature = "http")]
     BadContentLength {
         /// The header value as received.
         found: String,
     },
     /// A `Transfer-Encoding` other than `chunked`.
+    #[cfg(feature = "http")]
     UnsupportedTransferEncoding {
         /// The header value as received.
         found: String,
     },
     /// A redirect (status 301, 302, 303, 307 or 308), which is not followed.
+    #[cfg(feature = "http")]
     Redirect {
         /// The status code received.
         status: u16,
@@ -110,6 +123,7 @@ pub enum TypeError {
         received: u64,
     },
     /// A `Transfer-Encoding: chunked` body that breaks the chunked framing.
+    #[cfg(feature = "http")]
     BadChunkedBody {
         /// Offset of the offending byte in the body as transferred (chunk
         /// framing included), counted from the end of the head.
@@ -141,38 +155,47 @@ impl fmt::Display for TypeError {
                 f,
                 "type error: import #{index} {module:?} {name:?}: module is not an object or function (no namespace {module:?} in the import object)"
             ),
+            #[cfg(feature = "http")]
             TypeError::HeadTooLarge { capacity } => write!(
                 f,
                 "type error: HTTP response head is larger than its {capacity}-byte buffer"
             ),
+            #[cfg(feature = "http")]
             TypeError::HeadIncomplete { received } => write!(
                 f,
                 "type error: stream ended after {received} bytes, inside the HTTP response head"
             ),
+            #[cfg(feature = "http")]
             TypeError::BadStatusLine { line } => write!(
                 f,
                 "type error: not an HTTP/1.x status line at byte 0: {line:?}"
             ),
+            #[cfg(feature = "http")]
             TypeError::BadHeader { offset, line } => write!(
                 f,
                 "type error: malformed HTTP header line at byte {offset}: {line:?}"
             ),
+            #[cfg(feature = "http")]
             TypeError::NonAsciiHeader { offset, byte } => write!(
                 f,
                 "type error: non-ASCII byte 0x{byte:02x} in an HTTP header at byte {offset}"
             ),
+            #[cfg(feature = "http")]
             TypeError::TooManyHeaders { max } => write!(
                 f,
                 "type error: HTTP response has more than {max} header lines"
             ),
+            #[cfg(feature = "http")]
             TypeError::BadContentLength { found } => write!(
                 f,
                 "type error: HTTP Content-Length {found:?} is not one decimal length"
             ),
+            #[cfg(feature = "http")]
             TypeError::UnsupportedTransferEncoding { found } => write!(
                 f,
                 "type error: HTTP Transfer-Encoding {found:?} is not supported (only \"chunked\")"
             ),
+            #[cfg(feature = "http")]
             TypeError::Redirect {
                 status,
                 location: Some(location),
@@ -180,6 +203,7 @@ impl fmt::Display for TypeError {
                 f,
                 "type error: response status {status} redirects to {location:?}; redirects are not followed"
             ),
+            #[cfg(feature = "http")]
             TypeError::Redirect {
                 status,
                 location: None,
@@ -191,6 +215,7 @@ impl fmt::Display for TypeError {
                 f,
                 "type error: response body ended after {received} bytes, expected {expected}"
             ),
+            #[cfg(feature = "http")]
             TypeError::BadChunkedBody { offset, problem } => write!(
                 f,
                 "type error: malformed chunked body at byte {offset} of the body: {problem}"

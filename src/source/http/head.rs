@@ -133,8 +133,9 @@ impl<'b> HeadReader<'b> {
     /// each line end in turn (only on this error path).
     fn bad_header(&self) -> TypeError {
         let head = &self.buffer[..self.filled];
-        let mut line_start = self.status_line_end.map_or(0, |end| end + 1);
-        for end in line_start..head.len() {
+        let first = self.status_line_end.map_or(0, |end| end + 1);
+        let mut line_start = first;
+        for end in first..head.len() {
             if head[end] != b'\n' {
                 continue;
             }
