@@ -135,7 +135,11 @@ fn load_with_reqwless(
             let is_wasm = response.headers().any(|(name, value)| {
                 name.eq_ignore_ascii_case("content-type") && value == b"application/wasm"
             });
-            let content_type: Option<&[u8]> = if is_wasm { Some(b"application/wasm") } else { None };
+            let content_type: Option<&[u8]> = if is_wasm {
+                Some(b"application/wasm")
+            } else {
+                None
+            };
             wasmstream::Response::new(status, content_type, response.body().reader())
         };
         let Instantiated { module, instance } =
