@@ -66,6 +66,8 @@ pub use instantiate::{
 #[cfg(feature = "async")]
 pub use instantiate::{instantiate_streaming_async, instantiate_streaming_with_async};
 pub use link::{Definition, HostFunc, Imports, IntoHostFunc, Namespace};
+#[cfg(feature = "http")]
+pub use source::http;
 #[cfg(feature = "async")]
 pub use source::{AsyncSource, AsyncSourceError};
 pub use source::{Response, Source, SourceError};
