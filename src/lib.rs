@@ -42,8 +42,11 @@ extern crate std;
 
 mod compile;
 mod config;
+pub mod control;
 mod error;
 mod instantiate;
+#[cfg(feature = "integrity")]
+pub mod integrity;
 pub mod link;
 mod source;
 pub mod staging;
