@@ -93,6 +93,14 @@ impl Section {
 }
 
 /// One progress report, made after a read.
+///
+/// ```
+/// use wasmstream::control::{ProgressEvent, Section};
+///
+/// let event = ProgressEvent { received: 251, total: Some(502), section: Section::Code };
+/// let percent = event.total.map(|total| event.received * 100 / total);
+/// assert_eq!(percent, Some(50));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProgressEvent {
     /// Bytes of the module received so far.

@@ -9,6 +9,12 @@ use crate::error::{Error, TypeError};
 /// with [`TypeError::ReadInterrupted`]. `Interrupted` means "try again now";
 /// a reader that says it this many times in a row is not going to make
 /// progress.
+///
+/// ```
+/// use wasmstream::control::{InterruptedRetries, MAX_INTERRUPTED_IN_A_ROW};
+///
+/// assert_eq!(InterruptedRetries::new(), InterruptedRetries::with_limit(MAX_INTERRUPTED_IN_A_ROW));
+/// ```
 pub const MAX_INTERRUPTED_IN_A_ROW: u32 = 32;
 
 /// Counts consecutive `Interrupted` reads; a driver passes every read's
@@ -36,13 +42,15 @@ pub struct InterruptedRetries {
 }
 
 impl InterruptedRetries {
-    /// Retries up to [`MAX_INTERRUPTED_IN_A_ROW`] interrupted reads in a row.
+    /// Retries up to [`MAX_INTERRUPTED_IN_A_ROW`] interrupted reads in a row
+    /// (see [`MAX_INTERRUPTED_IN_A_ROW`]'s example).
     #[must_use]
     pub const fn new() -> Self {
         Self::with_limit(MAX_INTERRUPTED_IN_A_ROW)
     }
 
-    /// Retries up to `limit` interrupted reads in a row (0: none).
+    /// Retries up to `limit` interrupted reads in a row (0: none; see the
+    /// type's example).
     #[must_use]
     pub const fn with_limit(limit: u32) -> Self {
         InterruptedRetries { in_a_row: 0, limit }
@@ -102,7 +110,18 @@ pub fn yield_now() -> YieldNow {
     YieldNow { yielded: false }
 }
 
-/// The future [`yield_now`] returns.
+/// The future [`yield_now`] returns: `Pending` on its first poll (after
+/// waking its waker), `Ready` on the next.
+///
+/// ```
+/// use core::future::Future;
+/// use core::task::{Context, Poll, Waker};
+///
+/// let mut cx = Context::from_waker(Waker::noop());
+/// let mut future = core::pin::pin!(wasmstream::control::yield_now());
+/// assert_eq!(future.as_mut().poll(&mut cx), Poll::Pending);
+/// assert_eq!(future.as_mut().poll(&mut cx), Poll::Ready(()));
+/// ```
 #[cfg(feature = "async")]
 #[derive(Debug)]
 #[must_use = "futures do nothing unless awaited"]

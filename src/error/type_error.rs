@@ -73,8 +73,8 @@ pub enum TypeError {
     /// [`MAX_SRI_ALTERNATIVES`](crate::integrity::MAX_SRI_ALTERNATIVES).
     #[cfg(feature = "integrity")]
     TooManyDigests {
-        /// The usable `sha256` values counted when the limit was passed.
-        found: usize,
+        /// The most distinct values kept.
+        limit: usize,
     },
     /// The module's SHA-256 is none of the expected digests: the Fetch
     /// spec's integrity failure.
@@ -140,10 +140,9 @@ impl fmt::Display for TypeError {
                 "type error: integrity metadata {metadata:?} has no usable sha256-<base64> value (only sha256 is supported; the value is the padded base64 of 32 bytes)"
             ),
             #[cfg(feature = "integrity")]
-            TypeError::TooManyDigests { found } => write!(
+            TypeError::TooManyDigests { limit } => write!(
                 f,
-                "type error: integrity metadata lists {found} sha256 values, at most {} are supported",
-                crate::integrity::MAX_SRI_ALTERNATIVES
+                "type error: integrity metadata lists more than {limit} distinct sha256 values, the most wasmstream checks"
             ),
             #[cfg(feature = "integrity")]
             TypeError::IntegrityMismatch { expected, actual } => {

@@ -47,7 +47,23 @@ pub(crate) use sri::{Sri, write_sri_list};
 ///
 /// Feed it every byte with [`update`](Self::update), then
 /// [`check`](Self::check). The integrity digests are compared first, then
-/// the signature is verified.
+/// the signature is verified. It holds the hash state (about 100 bytes) and
+/// what it checks against; it allocates only to report a mismatch.
+///
+/// ```
+/// use wasmstream::TypeError;
+/// use wasmstream::integrity::{Integrity, IntegrityCheck};
+///
+/// let expected = Integrity::from_sri("sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=")?; // "abc"
+/// let mut check = IntegrityCheck::new(expected.clone());
+/// check.update(b"abd");
+/// assert!(matches!(check.check(), Err(TypeError::IntegrityMismatch { .. })));
+///
+/// let mut check = IntegrityCheck::new(expected);
+/// check.update(b"abc");
+/// assert_eq!(check.check()?[0], 0xba);
+/// # Ok::<(), TypeError>(())
+/// ```
 #[derive(Clone)]
 pub struct IntegrityCheck {
     hasher: Sha256,
@@ -58,6 +74,13 @@ pub struct IntegrityCheck {
 
 impl IntegrityCheck {
     /// The module's digest must be one of `expected`'s.
+    ///
+    /// ```
+    /// use wasmstream::integrity::{Integrity, IntegrityCheck};
+    ///
+    /// let check = IntegrityCheck::new(Integrity::from_digest([0; 32]));
+    /// assert!(check.check().is_err()); // no bytes: the empty string's digest
+    /// ```
     #[must_use]
     pub fn new(expected: Integrity) -> Self {
         IntegrityCheck {
@@ -114,12 +137,33 @@ impl IntegrityCheck {
         self
     }
 
-    /// Hashes the next bytes of the stream.
+    /// Hashes the next bytes of the stream (every byte, custom sections
+    /// included, in stream order).
+    ///
+    /// ```
+    /// use wasmstream::integrity::{Integrity, IntegrityCheck};
+    ///
+    /// let mut whole = IntegrityCheck::new(Integrity::from_digest([0; 32]));
+    /// whole.update(b"\0asm\x01\0\0\0");
+    /// let mut split = IntegrityCheck::new(Integrity::from_digest([0; 32]));
+    /// split.update(b"\0as");
+    /// split.update(b"m\x01\0\0\0");
+    /// assert_eq!(whole.digest(), split.digest());
+    /// ```
     pub fn update(&mut self, bytes: &[u8]) {
         self.hasher.update(bytes);
     }
 
-    /// The SHA-256 of the bytes fed so far (the check itself is not made).
+    /// The SHA-256 of the bytes fed so far; the check is not made and more
+    /// bytes may follow.
+    ///
+    /// ```
+    /// use wasmstream::integrity::{Integrity, IntegrityCheck};
+    ///
+    /// let check = IntegrityCheck::new(Integrity::from_digest([0; 32]));
+    /// // SHA-256 of the empty string.
+    /// assert_eq!(check.digest()[..4], [0xe3, 0xb0, 0xc4, 0x42]);
+    /// ```
     #[must_use]
     pub fn digest(&self) -> Digest {
         self.hasher.clone().finalize().into()
@@ -132,6 +176,16 @@ impl IntegrityCheck {
     /// [`TypeError::IntegrityMismatch`] naming both digests when it is not
     /// one of the expected digests; with a signature,
     /// [`TypeError::BadSignature`] when the signature does not verify.
+    ///
+    /// ```
+    /// use wasmstream::integrity::{Integrity, IntegrityCheck};
+    ///
+    /// let empty = [
+    ///     0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
+    ///     0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+    /// ];
+    /// assert_eq!(IntegrityCheck::new(Integrity::from_digest(empty)).check(), Ok(empty));
+    /// ```
     pub fn check(self) -> Result<Digest, TypeError> {
         let digest: Digest = self.hasher.finalize().into();
         if let Some(expected) = &self.expected {

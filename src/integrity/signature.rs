@@ -45,7 +45,7 @@ impl PublicKey {
         }
     }
 
-    /// The key's 32 bytes, as given.
+    /// The key's 32 bytes, as given (see the type's example).
     #[must_use]
     pub fn to_bytes(&self) -> [u8; 32] {
         self.bytes
@@ -113,6 +113,12 @@ pub struct Signature {
 impl Signature {
     /// A signature from its 64 bytes. Whether it is valid is known only when
     /// it is verified.
+    ///
+    /// ```
+    /// use wasmstream::integrity::Signature;
+    ///
+    /// assert_eq!(Signature::from_bytes(&[3; 64]).to_bytes(), [3; 64]);
+    /// ```
     #[must_use]
     pub fn from_bytes(bytes: &[u8; 64]) -> Self {
         Signature { bytes: *bytes }
@@ -131,7 +137,7 @@ impl Signature {
         }
     }
 
-    /// The signature's 64 bytes.
+    /// The signature's 64 bytes (see [`from_bytes`](Self::from_bytes)).
     #[must_use]
     pub fn to_bytes(&self) -> [u8; 64] {
         self.bytes

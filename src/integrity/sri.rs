@@ -8,9 +8,18 @@ use crate::error::TypeError;
 
 /// How many `sha256-…` alternatives [`Integrity::from_sri`] keeps: enough for
 /// a release and its predecessor or two, without an allocation.
+///
+/// ```
+/// assert_eq!(wasmstream::integrity::MAX_SRI_ALTERNATIVES, 4);
+/// ```
 pub const MAX_SRI_ALTERNATIVES: usize = 4;
 
 /// A SHA-256 digest, 32 bytes.
+///
+/// ```
+/// let digest: wasmstream::integrity::Digest = [0; 32];
+/// assert_eq!(digest.len(), 32);
+/// ```
 pub type Digest = [u8; 32];
 
 /// The SHA-256 digests a module is allowed to have: it passes when its digest
@@ -94,7 +103,6 @@ impl Integrity {
     /// ```
     pub fn from_sri(metadata: &str) -> Result<Self, TypeError> {
         let mut digests = heapless::Vec::new();
-        let mut found = 0;
         for token in metadata.split(|c: char| c.is_ascii_whitespace()) {
             let expression = token.split('?').next().unwrap_or("");
             let mut parts = expression.split('-');
@@ -106,9 +114,10 @@ impl Integrity {
             let Some(digest) = decode_base64_digest(value) else {
                 continue;
             };
-            found += 1;
             if !digests.contains(&digest) && digests.push(digest).is_err() {
-                return Err(TypeError::TooManyDigests { found });
+                return Err(TypeError::TooManyDigests {
+                    limit: MAX_SRI_ALTERNATIVES,
+                });
             }
         }
         if digests.is_empty() {
@@ -120,6 +129,12 @@ impl Integrity {
     }
 
     /// The digests the module may have (at least one).
+    ///
+    /// ```
+    /// use wasmstream::integrity::Integrity;
+    ///
+    /// assert_eq!(Integrity::from_digest([1; 32]).digests(), [[1; 32]]);
+    /// ```
     #[must_use]
     pub fn digests(&self) -> &[Digest] {
         &self.digests
