@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let memory = match env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default().as_str() {
+    let memory = match env::var("CARGO_CFG_TARGET_ARCH")
+        .unwrap_or_default()
+        .as_str()
+    {
         "arm" => "memory/cortex-m.x",
         "riscv32" => "memory/riscv.x",
         _ => return,

@@ -72,14 +72,19 @@ fn check(module: &[u8], digest: &[u8; 32], key: &[u8; 32], signature: &[u8; 64])
     use wasmstream::integrity::{Integrity, IntegrityCheck};
     let mut check = IntegrityCheck::new(Integrity::from_digest(*digest));
     check.update(module);
-    let other = key.iter().chain(signature).fold(0u32, |s, &b| s.wrapping_add(u32::from(b)));
+    let other = key
+        .iter()
+        .chain(signature)
+        .fold(0u32, |s, &b| s.wrapping_add(u32::from(b)));
     u32::from(check.check().is_ok()) + other
 }
 
 #[cfg(feature = "signature")]
 fn check(module: &[u8], digest: &[u8; 32], key: &[u8; 32], signature: &[u8; 64]) -> u32 {
     use wasmstream::integrity::{Integrity, IntegrityCheck, PublicKey, Signature};
-    let Ok(key) = PublicKey::from_bytes(key) else { return 2 };
+    let Ok(key) = PublicKey::from_bytes(key) else {
+        return 2;
+    };
     let mut check = IntegrityCheck::new(Integrity::from_digest(*digest))
         .with_signature(key, Signature::from_bytes(signature));
     check.update(module);
@@ -89,8 +94,13 @@ fn check(module: &[u8], digest: &[u8; 32], key: &[u8; 32], signature: &[u8; 64])
 #[cfg(feature = "salty")]
 fn check(module: &[u8], digest: &[u8; 32], key: &[u8; 32], signature: &[u8; 64]) -> u32 {
     let _ = module;
-    let Ok(key) = salty::PublicKey::try_from(key) else { return 2 };
-    u32::from(key.verify(digest, &salty::Signature::from(signature)).is_ok())
+    let Ok(key) = salty::PublicKey::try_from(key) else {
+        return 2;
+    };
+    u32::from(
+        key.verify(digest, &salty::Signature::from(signature))
+            .is_ok(),
+    )
 }
 
 #[cfg(feature = "ed25519-compact")]
@@ -104,7 +114,9 @@ fn check(module: &[u8], digest: &[u8; 32], key: &[u8; 32], signature: &[u8; 64])
 #[cfg(feature = "ed25519-dalek")]
 fn check(module: &[u8], digest: &[u8; 32], key: &[u8; 32], signature: &[u8; 64]) -> u32 {
     let _ = module;
-    let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(key) else { return 2 };
+    let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(key) else {
+        return 2;
+    };
     let signature = ed25519_dalek::Signature::from_bytes(signature);
     u32::from(key.verify_strict(digest, &signature).is_ok())
 }
@@ -112,7 +124,9 @@ fn check(module: &[u8], digest: &[u8; 32], key: &[u8; 32], signature: &[u8; 64])
 #[cfg(feature = "ed25519-dalek-3")]
 fn check(module: &[u8], digest: &[u8; 32], key: &[u8; 32], signature: &[u8; 64]) -> u32 {
     let _ = module;
-    let Ok(key) = ed25519_dalek_3::VerifyingKey::from_bytes(key) else { return 2 };
+    let Ok(key) = ed25519_dalek_3::VerifyingKey::from_bytes(key) else {
+        return 2;
+    };
     let signature = ed25519_dalek_3::Signature::from_bytes(signature);
     u32::from(key.verify_strict(digest, &signature).is_ok())
 }
