@@ -14,6 +14,10 @@ PROFILES=(release plain-release)
 FLASH_SECTIONS=" .vector_table .text .init.rust .rodata .data "
 
 rustup target add "${TARGETS[@]}" >/dev/null
+if ! command -v size >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends binutils >/dev/null
+fi
 
 flash_bytes() {
     size -A "$1" | awk -v names="$FLASH_SECTIONS" \
