@@ -1,11 +1,16 @@
 //! [`TypeError`]: the source is not a usable response (its status, its
-//! `Content-Type`, its HTTP framing), or an import namespace is missing.
+//! `Content-Type`, its HTTP framing), an import namespace is missing, or the
+//! module failed its integrity or signature check.
 
 use alloc::string::String;
+#[cfg(feature = "integrity")]
+use alloc::vec::Vec;
 use core::fmt;
 
-/// The JS API's `TypeError`: the source is not a usable response, or an
-/// import namespace is missing from the import object.
+/// The JS API's `TypeError`: the source is not a usable response, an import
+/// namespace is missing from the import object, or the bytes failed as the
+/// Fetch spec's network errors do (integrity, signature, a reader that keeps
+/// being interrupted).
 ///
 /// The variants about HTTP heads, redirects and chunked bodies exist with
 /// the `http` feature, so a firmware without it carries none of their
@@ -131,6 +136,59 @@ pub enum TypeError {
         /// What is wrong there.
         problem: &'static str,
     },
+    /// The reader returned `Interrupted` `retries` times in a row at stream
+    /// offset `offset`: it is not going to make progress.
+    ReadInterrupted {
+        /// The stream offset the reads were for.
+        offset: u64,
+        /// How many reads in a row were interrupted.
+        retries: u32,
+    },
+    /// SRI metadata with no `sha256` value wasmstream can check (empty,
+    /// other algorithms only, or malformed values). SRI would skip the check;
+    /// wasmstream refuses. `metadata` is the text given (at most 64 bytes).
+    #[cfg(feature = "integrity")]
+    IntegrityMetadata {
+        /// The metadata as given, truncated to 64 bytes.
+        metadata: String,
+    },
+    /// SRI metadata with more distinct `sha256` values than
+    /// [`MAX_SRI_ALTERNATIVES`](crate::integrity::MAX_SRI_ALTERNATIVES).
+    #[cfg(feature = "integrity")]
+    TooManyDigests {
+        /// The most distinct values kept.
+        limit: usize,
+    },
+    /// The module's SHA-256 is none of the expected digests: the Fetch
+    /// spec's integrity failure.
+    #[cfg(feature = "integrity")]
+    IntegrityMismatch {
+        /// The digests the module could have had.
+        expected: Vec<[u8; 32]>,
+        /// The module's digest.
+        actual: [u8; 32],
+    },
+    /// The Ed25519 public key is not a point of the curve.
+    #[cfg(feature = "signature")]
+    BadPublicKey {
+        /// The key's bytes.
+        key: [u8; 32],
+    },
+    /// The signature is not 64 bytes (0 when it is missing).
+    #[cfg(feature = "signature")]
+    SignatureLength {
+        /// The length received.
+        found: usize,
+    },
+    /// The Ed25519 signature does not verify: not `key`'s signature of the
+    /// module's `digest` (wrong key, other module, corrupted signature).
+    #[cfg(feature = "signature")]
+    BadSignature {
+        /// The module's SHA-256, the signed message.
+        digest: [u8; 32],
+        /// The public key checked against.
+        key: [u8; 32],
+    },
 }
 
 impl fmt::Display for TypeError {
@@ -219,6 +277,50 @@ impl fmt::Display for TypeError {
             TypeError::BadChunkedBody { offset, problem } => write!(
                 f,
                 "type error: malformed chunked body at byte {offset} of the body: {problem}"
+            ),
+            TypeError::ReadInterrupted { offset, retries } => write!(
+                f,
+                "type error: network error at byte {offset}: the read was interrupted {retries} times in a row"
+            ),
+            #[cfg(feature = "integrity")]
+            TypeError::IntegrityMetadata { metadata } => write!(
+                f,
+                "type error: integrity metadata {metadata:?} has no usable sha256-<base64> value (only sha256 is supported; the value is the padded base64 of 32 bytes)"
+            ),
+            #[cfg(feature = "integrity")]
+            TypeError::TooManyDigests { limit } => write!(
+                f,
+                "type error: integrity metadata lists more than {limit} distinct sha256 values, the most wasmstream checks"
+            ),
+            #[cfg(feature = "integrity")]
+            TypeError::IntegrityMismatch { expected, actual } => {
+                write!(
+                    f,
+                    "type error: integrity check failed: the module's digest is {}, expected ",
+                    crate::integrity::Sri(actual)
+                )?;
+                if expected.len() > 1 {
+                    f.write_str("one of ")?;
+                }
+                crate::integrity::write_sri_list(f, expected)
+            }
+            #[cfg(feature = "signature")]
+            TypeError::BadPublicKey { key } => write!(
+                f,
+                "type error: public key {} is not a valid Ed25519 key",
+                crate::integrity::Key(key)
+            ),
+            #[cfg(feature = "signature")]
+            TypeError::SignatureLength { found } => write!(
+                f,
+                "type error: signature is {found} bytes, an Ed25519 signature is 64"
+            ),
+            #[cfg(feature = "signature")]
+            TypeError::BadSignature { digest, key } => write!(
+                f,
+                "type error: signature check failed: the signature is not public key {}'s Ed25519 signature of the module's digest {}",
+                crate::integrity::Key(key),
+                crate::integrity::Sri(digest)
             ),
         }
     }
