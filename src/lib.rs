@@ -18,7 +18,7 @@
 //!     local.get 0 local.get 1 i32.add))"#)?;
 //! // Any embedded_io::Read works; a byte slice is the simplest.
 //! let module = compile_streaming(&engine, &wasm[..])?;
-//! assert!(module.get_export("add").is_some());
+//! assert!(module.wasmi().get_export("add").is_some());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -49,17 +49,17 @@ mod source;
 
 pub use compile::{
     DEFAULT_WINDOW_BYTES, ImportDeclaration, StreamingCompiler, compile_streaming,
-    compile_streaming_with_window,
+    compile_streaming_with_window, validate,
 };
 #[cfg(feature = "async")]
-pub use compile::{compile_streaming_async, compile_streaming_with_window_async};
+pub use compile::{compile_streaming_async, compile_streaming_with_window_async, validate_async};
 pub use config::{CompilationMode, Config, Engine, Limits, ResourceLimits};
 pub use error::{
     CompileError, Error, LimitExceeded, LinkError, LinkErrorReason, RuntimeError, TypeError,
 };
 pub use error::{ExternKind, IndexType};
 pub use instantiate::{
-    InstantiateOptions, Instantiated, instantiate, instantiate_streaming,
+    InstantiateOptions, Instantiated, Module, ModuleImports, instantiate, instantiate_streaming,
     instantiate_streaming_with,
 };
 #[cfg(feature = "async")]
@@ -68,9 +68,9 @@ pub use link::{Definition, HostFunc, Imports, IntoHostFunc, Namespace};
 #[cfg(feature = "async")]
 pub use source::{AsyncSource, AsyncSourceError};
 pub use source::{Response, Source, SourceError};
-/// wasmi, re-exported: `Store`, `Func`, `Val`, `Module`, `Instance` …
+/// wasmi, re-exported: `Store`, `Func`, `Val`, `Instance` …
 pub use wasmi;
-pub use wasmi::{Instance, Module};
+pub use wasmi::Instance;
 
 /// Reading from `std::io::Read` values (a `File`, a `TcpStream`).
 ///

@@ -104,7 +104,10 @@ macro_rules! feature_switch {
 
 impl Config {
     /// The default configuration: the Wasm 2.0 feature set plus tail calls
-    /// and extended constant expressions (wasmi's defaults), [`Limits::DEFAULT`],
+    /// and extended constant expressions (wasmi's defaults), [`Limits::DEFAULT`]
+    /// and [`ResourceLimits::DEFAULT`] (both sized for a microcontroller: an
+    /// untrusted module is bounded without further setup; raise them with
+    /// [`Limits::HOST`] and [`ResourceLimits::HOST`] on a host),
     /// [`CompilationMode::Lazy`], custom sections skipped.
     ///
     /// ```
@@ -112,6 +115,7 @@ impl Config {
     ///
     /// let config = Config::new();
     /// assert_eq!(config.get_limits(), Limits::DEFAULT);
+    /// assert_eq!(config.get_resource_limits(), wasmstream::ResourceLimits::DEFAULT);
     /// assert_eq!(config.get_compilation_mode(), CompilationMode::Lazy);
     /// ```
     #[must_use]

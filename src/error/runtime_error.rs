@@ -5,6 +5,8 @@ use core::fmt;
 use wasmi::TrapCode;
 use wasmi::errors::{ErrorKind, InstantiationError, MemoryError, TableError};
 
+use super::link_error::ExternKind;
+
 /// The JS API's `RuntimeError`: a trap while instantiating (the start
 /// function trapped, or an active segment was out of bounds), or a resource
 /// limit the instantiation broke (see [`limit_exceeded`](Self::limit_exceeded)).
@@ -29,6 +31,18 @@ use wasmi::errors::{ErrorKind, InstantiationError, MemoryError, TableError};
 #[derive(Debug)]
 pub struct RuntimeError {
     error: wasmi::Error,
+    /// Set when this crate refused a declared size before wasmi saw it.
+    over_limit: Option<OverLimit>,
+}
+
+/// What a module declared against the limit it broke, for the message.
+#[derive(Debug, Clone, Copy)]
+struct OverLimit {
+    kind: ExternKind,
+    /// The memory or table index; `None` for a count.
+    index: Option<u32>,
+    wanted: u64,
+    limit: u64,
 }
 
 /// The resource limit an instantiation broke: one of the store's
@@ -84,6 +98,21 @@ impl LimitExceeded {
     }
 }
 
+impl LimitExceeded {
+    /// The `Config` builder that sets this limit.
+    fn setter(self) -> &'static str {
+        match self {
+            LimitExceeded::MemoryBytes => "Config::max_memory_bytes",
+            LimitExceeded::TableElements => "Config::max_table_elements",
+            LimitExceeded::Instances => "Config::max_instances",
+            LimitExceeded::Memories => "Config::max_memories",
+            LimitExceeded::Tables => "Config::max_tables",
+            LimitExceeded::Growth => "Config::trap_on_grow_failure",
+            LimitExceeded::Fuel => "Config::consume_fuel",
+        }
+    }
+}
+
 const LIMIT_EXCEEDED: &str = "resource limit exceeded: ";
 
 impl fmt::Display for LimitExceeded {
@@ -105,7 +134,49 @@ impl RuntimeError {
     /// ```
     #[must_use]
     pub fn new(error: wasmi::Error) -> Self {
-        RuntimeError { error }
+        RuntimeError {
+            error,
+            over_limit: None,
+        }
+    }
+
+    /// The module defines `count` memories or tables, more than `limit`.
+    pub(crate) fn too_many(kind: ExternKind, count: usize, limit: usize) -> Self {
+        let error = match kind {
+            ExternKind::Memory => InstantiationError::TooManyMemories,
+            _ => InstantiationError::TooManyTables,
+        };
+        RuntimeError {
+            error: wasmi::Error::from(error),
+            over_limit: Some(OverLimit {
+                kind,
+                index: None,
+                wanted: count as u64,
+                limit: limit as u64,
+            }),
+        }
+    }
+
+    /// Memory or table `index` starts at `wanted` bytes or elements, more
+    /// than `limit`.
+    pub(crate) fn too_large(kind: ExternKind, index: u32, wanted: u64, limit: usize) -> Self {
+        let error = match kind {
+            ExternKind::Memory => InstantiationError::FailedToInstantiateMemory(
+                MemoryError::ResourceLimiterDeniedAllocation,
+            ),
+            _ => InstantiationError::FailedToInstantiateTable(
+                TableError::ResourceLimiterDeniedAllocation,
+            ),
+        };
+        RuntimeError {
+            error: wasmi::Error::from(error),
+            over_limit: Some(OverLimit {
+                kind,
+                index: Some(index),
+                wanted,
+                limit: limit as u64,
+            }),
+        }
     }
 
     /// The trap code, when the error is a Wasm trap (running out of fuel is
@@ -194,6 +265,10 @@ impl fmt::Display for RuntimeError {
         // limiter denied to allocate", "calling a resumable function");
         // name the limit and where it is set instead.
         f.write_str("runtime error: ")?;
+        if let (Some(over), Some(limit)) = (self.over_limit, self.limit_exceeded()) {
+            f.write_str(LIMIT_EXCEEDED)?;
+            return over.describe(limit, f);
+        }
         if let Some(limit) = self.limit_exceeded() {
             return fmt::Display::fmt(&limit, f);
         }
@@ -205,6 +280,36 @@ impl fmt::Display for RuntimeError {
                 "import {module:?} {name:?} does not match the module's import"
             ),
             None => fmt::Display::fmt(&self.error, f),
+        }
+    }
+}
+
+impl OverLimit {
+    /// What happened, then the builder that sets the limit.
+    fn describe(self, limit: LimitExceeded, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (noun, unit) = match self.kind {
+            ExternKind::Memory => ("memory", "bytes"),
+            _ => ("table", "elements"),
+        };
+        let setter = limit.setter();
+        match self.index {
+            Some(index) => write!(
+                f,
+                "{noun} {index} starts at {} {unit}, over the limit of {} {unit} ({setter})",
+                self.wanted, self.limit
+            ),
+            None => {
+                let plural = if self.kind == ExternKind::Memory {
+                    "memories"
+                } else {
+                    "tables"
+                };
+                write!(
+                    f,
+                    "the module defines {} {plural}, over the limit of {} ({setter})",
+                    self.wanted, self.limit
+                )
+            }
         }
     }
 }

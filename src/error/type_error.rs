@@ -49,6 +49,13 @@ pub enum TypeError {
         /// The name imported from it.
         name: String,
     },
+    /// The module was compiled for another engine than the store's (the
+    /// JS API's TypeError for an argument that is not a module of this
+    /// agent).
+    ModuleEngineMismatch,
+    /// The import object belongs to another engine than the store (the JS
+    /// API's TypeError for an unusable `importObject`).
+    ImportsEngineMismatch,
 }
 
 impl fmt::Display for TypeError {
@@ -72,6 +79,12 @@ impl fmt::Display for TypeError {
             } => write!(
                 f,
                 "type error: import #{index} {module:?} {name:?}: module is not an object or function (no namespace {module:?} in the import object)"
+            ),
+            TypeError::ModuleEngineMismatch => f.write_str(
+                "type error: the module was compiled for another engine than the store's",
+            ),
+            TypeError::ImportsEngineMismatch => f.write_str(
+                "type error: the import object belongs to another engine than the store",
             ),
         }
     }
