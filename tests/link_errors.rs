@@ -230,6 +230,17 @@ fn global_mutability() {
         error.to_string(),
         r#"link error: import #0 "env" "g": imported global is immutable, module wants a mutable global"#
     );
+    let error = link_error(
+        r#"(module (import "env" "g" (global i32)))"#,
+        |store, imports| {
+            let global = Global::new(&mut *store, Val::I32(1), Mutability::Var);
+            imports.define("env", "g", global);
+        },
+    );
+    assert_eq!(
+        error.to_string(),
+        r#"link error: import #0 "env" "g": imported global is mutable, module wants an immutable global"#
+    );
 }
 
 #[test]

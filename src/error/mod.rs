@@ -2,6 +2,8 @@
 //! plus the reader's own error.
 
 mod compile_error;
+#[cfg(feature = "defmt")]
+mod defmt;
 pub(crate) mod link_error;
 pub(crate) mod runtime_error;
 mod type_error;

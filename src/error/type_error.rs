@@ -35,14 +35,8 @@ pub enum TypeError {
     },
     /// The module imports from a namespace the import object does not have.
     MissingNamespace {
-        /// The import's position: in the module's import section for
-        /// [`instantiate_streaming`](crate::instantiate_streaming) (and its
-        /// variants) and [`Imports::check`](crate::Imports::check); in wasmi's grouped
-        /// order (functions, tables, memories, globals, each group in section
-        /// order) for [`instantiate`](crate::instantiate) and
-        /// [`Imports::resolve`](crate::Imports::resolve), since a compiled
-        /// `wasmi::Module` keeps no other order. The two agree when the section
-        /// already lists functions, then tables, memories, globals.
+        /// The import's position in the module's import section (the JS API's
+        /// numbering), for every call that reads imports.
         index: u32,
         /// The missing namespace.
         module: String,
