@@ -33,7 +33,20 @@
 //! Peak RAM is the read window (fixed, chosen by the caller), the staged
 //! module (every section but skipped custom sections) and wasmi's module.
 //! See `docs/memory.md` in the repository.
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `std` | yes | [`std_io::FromStd`] to read `std::io::Read` values; std error impls in wasmi |
+//! | `async` | yes | the `_async` twins over `embedded_io_async::Read` |
+//! | `memory64` | no | the memory64 proposal, in wasmi and in `Config` |
+//! | `simd` | no | the SIMD and relaxed-SIMD proposals, in wasmi and in `Config` |
+//! | `portable-dispatch` | no | wasmi's loop dispatch on every target (forced on RISC-V) |
+//! | `indirect-dispatch` | no | wasmi's compact bytecode: less RAM per function, slower |
+//! | `defmt` | no | `defmt::Format` for every error type |
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 extern crate alloc;
@@ -86,3 +99,8 @@ pub use wasmi::Instance;
 pub mod std_io {
     pub use embedded_io_adapters::std::FromStd;
 }
+
+/// The README's code, compiled and run as doctests.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
