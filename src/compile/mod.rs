@@ -17,7 +17,7 @@ pub(crate) use driver_async::stream_into_async;
 #[cfg(feature = "async")]
 pub use driver_async::{compile_streaming_async, compile_streaming_with_window_async};
 pub use imports::ImportDeclaration;
-pub(crate) use shape::ModuleShape;
+pub(crate) use shape::{Declared, ModuleShape};
 pub use streaming::StreamingCompiler;
 pub use validate::validate;
 #[cfg(feature = "async")]

@@ -4,7 +4,6 @@
 //! can be held against the resource limits before wasmi allocates them.
 
 use alloc::boxed::Box;
-use alloc::vec::Vec;
 
 use wasmparser::Payload;
 
@@ -17,19 +16,33 @@ pub(crate) struct ModuleShape {
     pub(crate) import_kinds: Box<[ExternKind]>,
     /// The export names, in export-section order.
     pub(crate) export_names: Box<[Box<str>]>,
-    /// The memories the module defines (imported ones not counted).
-    pub(crate) memories: Vec<Declared>,
-    /// The tables the module defines (imported ones not counted).
-    pub(crate) tables: Vec<Declared>,
+    /// The memories the module defines (imported ones not counted): how
+    /// many, and the largest.
+    pub(crate) memories: Declared,
+    /// The tables the module defines (imported ones not counted): how many,
+    /// and the largest.
+    pub(crate) tables: Declared,
 }
 
-/// One memory or table the module defines: its index in its index space
-/// and its initial size (bytes for a memory, elements for a table;
-/// `u64::MAX` if the byte count overflows).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The memories (or tables) a module defines: how many, and the index and
+/// initial size of the largest (bytes for a memory, elements for a table;
+/// `u64::MAX` if the byte count overflows). Enough to hold them against the
+/// limits without a list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Declared {
-    pub(crate) index: u32,
-    pub(crate) initial: u64,
+    pub(crate) count: u32,
+    pub(crate) largest_index: u32,
+    pub(crate) largest: u64,
+}
+
+impl Declared {
+    fn add(&mut self, index: u32, initial: u64) {
+        if self.count == 0 || initial > self.largest {
+            self.largest_index = index;
+            self.largest = initial;
+        }
+        self.count = self.count.saturating_add(1);
+    }
 }
 
 impl ModuleShape {
@@ -46,29 +59,16 @@ impl ModuleShape {
             }
             Payload::MemorySection(reader) => {
                 let first = self.imported(ExternKind::Memory);
-                self.memories = reader
-                    .clone()
-                    .into_iter()
-                    .filter_map(Result::ok)
-                    .zip(first..)
-                    .map(|(memory, index)| Declared {
-                        index,
-                        initial: memory_bytes(memory.initial, memory.page_size_log2),
-                    })
-                    .collect();
+                for (memory, index) in reader.clone().into_iter().flatten().zip(first..) {
+                    let bytes = memory_bytes(memory.initial, memory.page_size_log2);
+                    self.memories.add(index, bytes);
+                }
             }
             Payload::TableSection(reader) => {
                 let first = self.imported(ExternKind::Table);
-                self.tables = reader
-                    .clone()
-                    .into_iter()
-                    .filter_map(Result::ok)
-                    .zip(first..)
-                    .map(|(table, index)| Declared {
-                        index,
-                        initial: table.ty.initial,
-                    })
-                    .collect();
+                for (table, index) in reader.clone().into_iter().flatten().zip(first..) {
+                    self.tables.add(index, table.ty.initial);
+                }
             }
             Payload::ExportSection(reader) => {
                 self.export_names = reader
@@ -92,9 +92,7 @@ impl ModuleShape {
 /// `u64::MAX` if that overflows.
 fn memory_bytes(pages: u64, page_size_log2: Option<u32>) -> u64 {
     let log2 = page_size_log2.unwrap_or(16);
-    pages
-        .checked_mul(1u64.checked_shl(log2).unwrap_or(u64::MAX))
-        .unwrap_or(u64::MAX)
+    pages.saturating_mul(1u64.checked_shl(log2).unwrap_or(u64::MAX))
 }
 
 pub(crate) fn kind(ty: wasmparser::TypeRef) -> Option<ExternKind> {

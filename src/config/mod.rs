@@ -407,8 +407,8 @@ impl Config {
     }
 
     /// Keep custom sections (buffered, and visible through
-    /// `wasmi::Module::custom_sections`). Default: off, so custom sections are
-    /// skipped as they stream past and cost no RAM.
+    /// [`Module::custom_sections`](crate::Module::custom_sections)). Default:
+    /// off, so custom sections are skipped as they stream past and cost no RAM.
     ///
     /// ```
     /// use wasmstream::{Config, compile_streaming};
@@ -416,9 +416,9 @@ impl Config {
     /// // The empty module plus a custom section "note" holding "hi".
     /// let wasm = b"\0asm\x01\0\0\0\0\x07\x04notehi";
     /// let kept = compile_streaming(&Config::new().keep_custom_sections(true).engine(), &wasm[..])?;
-    /// assert_eq!(kept.custom_sections().next().map(|s| s.data()), Some(&b"hi"[..]));
+    /// assert_eq!(kept.custom_sections("note").next(), Some(&b"hi"[..]));
     /// let skipped = compile_streaming(&Config::new().engine(), &wasm[..])?;
-    /// assert_eq!(skipped.custom_sections().count(), 0);
+    /// assert_eq!(skipped.custom_sections("note").count(), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]

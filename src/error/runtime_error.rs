@@ -6,6 +6,7 @@ use wasmi::TrapCode;
 use wasmi::errors::{ErrorKind, InstantiationError, MemoryError, TableError};
 
 use super::link_error::ExternKind;
+use crate::compile::Declared;
 
 /// The JS API's `RuntimeError`: a trap while instantiating (the start
 /// function trapped, or an active segment was out of bounds), or a resource
@@ -38,7 +39,6 @@ pub struct RuntimeError {
 /// What a module declared against the limit it broke, for the message.
 #[derive(Debug, Clone, Copy)]
 struct OverLimit {
-    kind: ExternKind,
     /// The memory or table index; `None` for a count.
     index: Option<u32>,
     wanted: u64,
@@ -82,23 +82,21 @@ pub enum LimitExceeded {
 }
 
 impl LimitExceeded {
-    /// What ran over and the `Config` builder that sets its limit, for the
-    /// message `resource limit exceeded: …`. Short on purpose: these strings
-    /// are in every firmware that prints a RuntimeError.
+    /// What ran over, for the message `resource limit exceeded: …`. Short
+    /// on purpose: these strings are in every firmware that prints a
+    /// RuntimeError.
     fn what(self) -> &'static str {
         match self {
-            LimitExceeded::MemoryBytes => "memory size (Config::max_memory_bytes)",
-            LimitExceeded::TableElements => "table size (Config::max_table_elements)",
-            LimitExceeded::Instances => "instances (Config::max_instances)",
-            LimitExceeded::Memories => "memories (Config::max_memories)",
-            LimitExceeded::Tables => "tables (Config::max_tables)",
-            LimitExceeded::Growth => "memory or table growth (Config::trap_on_grow_failure)",
-            LimitExceeded::Fuel => "out of fuel (Config::consume_fuel)",
+            LimitExceeded::MemoryBytes => "memory size",
+            LimitExceeded::TableElements => "table size",
+            LimitExceeded::Instances => "instances",
+            LimitExceeded::Memories => "memories",
+            LimitExceeded::Tables => "tables",
+            LimitExceeded::Growth => "memory or table growth",
+            LimitExceeded::Fuel => "out of fuel",
         }
     }
-}
 
-impl LimitExceeded {
     /// The `Config` builder that sets this limit.
     fn setter(self) -> &'static str {
         match self {
@@ -117,8 +115,7 @@ const LIMIT_EXCEEDED: &str = "resource limit exceeded: ";
 
 impl fmt::Display for LimitExceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(LIMIT_EXCEEDED)?;
-        f.write_str(self.what())
+        write!(f, "{LIMIT_EXCEEDED}{} ({})", self.what(), self.setter())
     }
 }
 
@@ -141,7 +138,7 @@ impl RuntimeError {
     }
 
     /// The module defines `count` memories or tables, more than `limit`.
-    pub(crate) fn too_many(kind: ExternKind, count: usize, limit: usize) -> Self {
+    pub(crate) fn too_many(kind: ExternKind, count: u32, limit: usize) -> Self {
         let error = match kind {
             ExternKind::Memory => InstantiationError::TooManyMemories,
             _ => InstantiationError::TooManyTables,
@@ -149,17 +146,16 @@ impl RuntimeError {
         RuntimeError {
             error: wasmi::Error::from(error),
             over_limit: Some(OverLimit {
-                kind,
                 index: None,
-                wanted: count as u64,
+                wanted: u64::from(count),
                 limit: limit as u64,
             }),
         }
     }
 
-    /// Memory or table `index` starts at `wanted` bytes or elements, more
-    /// than `limit`.
-    pub(crate) fn too_large(kind: ExternKind, index: u32, wanted: u64, limit: usize) -> Self {
+    /// The largest of the `declared` memories or tables starts with more
+    /// bytes or elements than `limit`.
+    pub(crate) fn too_large(kind: ExternKind, declared: &Declared, limit: usize) -> Self {
         let error = match kind {
             ExternKind::Memory => InstantiationError::FailedToInstantiateMemory(
                 MemoryError::ResourceLimiterDeniedAllocation,
@@ -171,9 +167,8 @@ impl RuntimeError {
         RuntimeError {
             error: wasmi::Error::from(error),
             over_limit: Some(OverLimit {
-                kind,
-                index: Some(index),
-                wanted,
+                index: Some(declared.largest_index),
+                wanted: declared.largest,
                 limit: limit as u64,
             }),
         }
@@ -287,30 +282,26 @@ impl fmt::Display for RuntimeError {
 impl OverLimit {
     /// What happened, then the builder that sets the limit.
     fn describe(self, limit: LimitExceeded, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (noun, unit) = match self.kind {
-            ExternKind::Memory => ("memory", "bytes"),
+        let setter = limit.setter();
+        let Some(index) = self.index else {
+            // `what` is the plural: "memories", "tables".
+            return write!(
+                f,
+                "the module defines {} {}, over the limit of {} ({setter})",
+                self.wanted,
+                limit.what(),
+                self.limit
+            );
+        };
+        let (noun, unit) = match limit {
+            LimitExceeded::MemoryBytes => ("memory", "bytes"),
             _ => ("table", "elements"),
         };
-        let setter = limit.setter();
-        match self.index {
-            Some(index) => write!(
-                f,
-                "{noun} {index} starts at {} {unit}, over the limit of {} {unit} ({setter})",
-                self.wanted, self.limit
-            ),
-            None => {
-                let plural = if self.kind == ExternKind::Memory {
-                    "memories"
-                } else {
-                    "tables"
-                };
-                write!(
-                    f,
-                    "the module defines {} {plural}, over the limit of {} ({setter})",
-                    self.wanted, self.limit
-                )
-            }
-        }
+        write!(
+            f,
+            "{noun} {index} starts at {} {unit}, over the limit of {} {unit} ({setter})",
+            self.wanted, self.limit
+        )
     }
 }
 

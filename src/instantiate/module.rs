@@ -25,8 +25,8 @@ use crate::error::link_error::ExternKind;
 /// [`ResourceLimits`] before wasmi allocates anything.
 ///
 /// RAM beyond wasmi's module: one byte per import, the export names once
-/// more (plus 16 bytes each on 64-bit targets, 8 on 32-bit) and 16 bytes per
-/// defined memory or table. Clones share wasmi's module and copy the rest.
+/// more (plus 16 bytes each on 64-bit targets, 8 on 32-bit) and 32 bytes
+/// for the declared memory and table sizes. Clones share wasmi's module and copy the rest.
 ///
 /// ```
 /// use wasmstream::wasmi::ExternType;
@@ -193,39 +193,33 @@ impl Module {
     /// not the store has a limiter.
     pub(crate) fn check_declared(&self, limits: &ResourceLimits) -> Result<(), RuntimeError> {
         let shape = &self.shape;
-        if shape.memories.len() > limits.max_memories {
+        // A `usize` always fits in a `u64`.
+        let (memories, tables) = (&shape.memories, &shape.tables);
+        if memories.count as u64 > limits.max_memories as u64 {
             return Err(RuntimeError::too_many(
                 ExternKind::Memory,
-                shape.memories.len(),
+                memories.count,
                 limits.max_memories,
             ));
         }
-        if shape.tables.len() > limits.max_tables {
+        if tables.count as u64 > limits.max_tables as u64 {
             return Err(RuntimeError::too_many(
                 ExternKind::Table,
-                shape.tables.len(),
+                tables.count,
                 limits.max_tables,
             ));
         }
-        if let Some(max) = limits.max_memory_bytes {
-            if let Some(memory) = shape.memories.iter().find(|m| m.initial > max as u64) {
-                return Err(RuntimeError::too_large(
-                    ExternKind::Memory,
-                    memory.index,
-                    memory.initial,
-                    max,
-                ));
-            }
+        if let Some(max) = limits.max_memory_bytes
+            && memories.count > 0
+            && memories.largest > max as u64
+        {
+            return Err(RuntimeError::too_large(ExternKind::Memory, memories, max));
         }
-        if let Some(max) = limits.max_table_elements {
-            if let Some(table) = shape.tables.iter().find(|t| t.initial > max as u64) {
-                return Err(RuntimeError::too_large(
-                    ExternKind::Table,
-                    table.index,
-                    table.initial,
-                    max,
-                ));
-            }
+        if let Some(max) = limits.max_table_elements
+            && tables.count > 0
+            && tables.largest > max as u64
+        {
+            return Err(RuntimeError::too_large(ExternKind::Table, tables, max));
         }
         Ok(())
     }

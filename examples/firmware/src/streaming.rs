@@ -73,7 +73,7 @@ pub fn load(
     let Instantiated { module, instance } =
         instantiate_streaming_with(store, reader, &imports(engine), options)
             .map_err(|e| e.to_string())?;
-    Ok((module, instance))
+    Ok((module.into_wasmi(), instance))
 }
 
 /// Streams the module again with an `env.log` of the wrong signature and
