@@ -18,8 +18,11 @@ pub use type_error::TypeError;
 /// Everything `compile_streaming`, `instantiate` and `instantiate_streaming`
 /// can fail with: the JS API's error kinds, plus `Io` for the reader's error.
 ///
-/// `E` is the reader's error type (`core::convert::Infallible` where nothing
-/// is read).
+/// `E` is the reader's error type. The calls that read nothing
+/// ([`instantiate`](crate::instantiate), [`Imports::resolve`](crate::Imports::resolve),
+/// [`Imports::check`](crate::Imports::check)) are generic over it, so `?`
+/// carries all of them in one function; where nothing else fixes `E`, name
+/// it (`core::convert::Infallible`).
 ///
 /// ```
 /// use wasmstream::{Config, Error, Response, TypeError, compile_streaming};
@@ -34,7 +37,8 @@ pub use type_error::TypeError;
 /// ```
 #[derive(Debug)]
 pub enum Error<E> {
-    /// A bad source (HTTP status, `Content-Type`) or a missing import namespace.
+    /// A bad source (HTTP status, `Content-Type`), a missing import
+    /// namespace, or a module or import object of another engine.
     Type(TypeError),
     /// A malformed or invalid module, with the byte offset in the stream.
     Compile(CompileError),
