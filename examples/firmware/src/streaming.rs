@@ -85,7 +85,7 @@ pub fn load(
         instantiate_streaming_with(store, reader, &imports(engine), options)
             .map_err(|e| e.to_string())?;
     #[cfg(not(feature = "reqwless-client"))]
-    Ok((module, instance))
+    Ok((module.into_wasmi(), instance))
 }
 
 /// Streams the module again with an `env.log` of the wrong signature and
@@ -146,6 +146,6 @@ fn load_with_reqwless(
             wasmstream::instantiate_streaming_with_async(store, source, &imports(engine), options)
                 .await
                 .map_err(|e| e.to_string())?;
-        Ok((module, instance))
+        Ok((module.into_wasmi(), instance))
     })
 }
