@@ -17,8 +17,8 @@ use counting_alloc::{CountingAlloc, Peak, Probe};
 use module_gen::{Generated, Shape};
 use wasmstream::wasmi;
 use wasmstream::{
-    CompilationMode, Config, Engine, Limits, Module, StreamingCompiler,
-    compile_streaming_with_window,
+    CompilationMode, CompileOptions, Config, Engine, Limits, Module, StreamingCompiler,
+    compile_streaming_with,
 };
 
 #[global_allocator]
@@ -231,8 +231,12 @@ fn engine(mode: CompilationMode) -> Engine {
 #[inline(never)]
 fn stream(engine: &Engine, bytes: &[u8]) -> Module {
     let mut window = [0u8; WINDOW];
-    compile_streaming_with_window(engine, black_box(bytes), &mut window)
-        .expect("streaming compiles the module")
+    compile_streaming_with(
+        engine,
+        black_box(bytes),
+        CompileOptions::new().window(&mut window),
+    )
+    .expect("streaming compiles the module")
 }
 
 /// What a user does without streaming: read the whole body into a `Vec`

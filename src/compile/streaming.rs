@@ -2,27 +2,32 @@
 //! fed in chunks of any size, into a wasmi [`Module`].
 
 use alloc::format;
-use alloc::vec::Vec;
 
 use wasmi::Module;
 use wasmparser::{
     BinaryReaderError, Chunk, FuncValidatorAllocations, Parser, Payload, ValidPayload, Validator,
+    WasmFeatures,
 };
 
 use super::custom_skip::CustomSkip;
-use super::imports::ImportRecorder;
-use super::leb::{LebU32, peek_u32};
+use super::data_scan::DataScan;
+use super::leb::LebU32;
+use super::unit::Unit;
 use crate::config::{Engine, Limits};
-use crate::error::CompileError;
+use crate::error::{CompileError, StreamingError};
+use crate::staging::{Staging, Validated, VecStaging};
 
 const MAGIC: [u8; 4] = *b"\0asm";
 const HEADER_LEN: u64 = 8;
 const CUSTOM_SECTION: u8 = 0;
 const CODE_SECTION: u8 = 10;
+const DATA_SECTION: u8 = 11;
 /// The highest section id of a core module (13, the tag section).
 const LAST_SECTION_ID: u8 = 13;
 /// A section id and the longest LEB128 `u32` size.
 const MAX_SECTION_HEADER: usize = 6;
+/// The longest LEB128 `u32` (a count or a body size).
+const MAX_LEB_U32: usize = 5;
 
 /// Where the next byte of the stream belongs.
 #[derive(Debug)]
@@ -39,8 +44,32 @@ enum Stage {
     Section {
         id: u8,
         left: u32,
-        skip: Option<CustomSkip>,
+        contents: Contents,
     },
+}
+
+/// How a section's contents are handled.
+#[derive(Debug)]
+enum Contents {
+    /// Kept whole in the unit, parsed once its last byte has arrived.
+    Whole,
+    /// A custom section skipped as it streams past (not staged).
+    Skip(CustomSkip),
+    /// The code section: its count, then one function body at a time.
+    Code(CodeField),
+    /// The data section: segment headers kept, data bytes only staged.
+    Data(DataScan),
+}
+
+/// The field of the code section the next byte belongs to.
+#[derive(Debug, Clone, Copy)]
+enum CodeField {
+    /// The function count.
+    Count(LebU32),
+    /// A body's size field, which starts at stream offset `start`.
+    BodySize { size: LebU32, start: u64 },
+    /// A body's bytes: `left` to go.
+    Body { left: u32 },
 }
 
 /// Compiles a WebAssembly module from bytes fed in chunks of any size,
@@ -51,9 +80,16 @@ enum Stage {
 /// that delivers the byte proving it, with that byte's offset in the stream;
 /// after an error every call returns the same error.
 ///
-/// RAM: the staged module (every section but skipped custom sections,
-/// reserved section by section from the declared sizes) and the validator's
-/// state. Nothing is allocated per fed chunk.
+/// Every byte that wasmi will see (all but skipped custom sections) goes to
+/// the [`Staging`] sink `S` as it arrives — by default a [`VecStaging`] on
+/// the heap. The compiler itself holds in RAM only the unit it is parsing: a
+/// section header, one whole section other than code and data (bounded by
+/// [`Limits::max_section_bytes`]), one function body (bounded by
+/// [`Limits::max_function_body_bytes`]), or the data section's segment
+/// headers (its segment bytes are only staged). Each unit is parsed once,
+/// when its last byte has arrived. Its buffer keeps its room from one unit
+/// to the next, so feeding allocates only when a unit is larger than any
+/// before it, however small the fed chunks are.
 ///
 /// ```
 /// use wasmstream::{Config, StreamingCompiler};
@@ -69,45 +105,58 @@ enum Stage {
 /// assert!(module.get_export("f").is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub struct StreamingCompiler {
+pub struct StreamingCompiler<S: Staging = VecStaging> {
     /// Only what compiling needs of the [`Engine`]: a smaller compiler to
     /// move around, and less code on small targets.
     engine: wasmi::Engine,
     keep_custom_sections: bool,
     limits: Limits,
     stage: Stage,
-    /// The module as wasmi will see it: every byte but skipped custom sections.
-    staged: Vec<u8>,
-    /// How much of `staged` the parser has consumed.
-    parsed: usize,
+    staging: S,
+    /// Whether `staging.begin` has been called.
+    begun: bool,
+    /// The module's length, when known: reserves the staging once, and a
+    /// stream of another length is an error.
+    known_length: Option<u64>,
+    unit: Unit,
+    /// The parser offset of the unit's first byte (the parser's position).
+    unit_base: u64,
+    /// The feature set the validator uses.
+    features: WasmFeatures,
     /// Stream bytes received.
     received: u64,
-    /// Stream bytes not staged; a staged offset plus this is a stream offset,
-    /// because parsing never lags behind a skipped section.
-    skipped: u64,
-    /// Function bodies of the code section the parser has yet to return.
+    /// Bytes written to the staging sink.
+    staged: u64,
+    /// Stream offset minus parser offset: the bytes the parser never saw
+    /// (skipped custom sections, data segment bytes).
+    shift: u64,
+    /// Function bodies the parser has yet to return.
     bodies_left: u32,
+    /// The parser still expects function bodies after the code section
+    /// ended (an invalid module): later sections are parsed whole.
+    bodies_missing: bool,
     parser: Parser,
     validator: Validator,
     func_allocations: Option<FuncValidatorAllocations>,
-    failed: Option<CompileError>,
+    failed: Option<StreamingError>,
     /// Import declarations, recorded only when asked for (see `imports.rs`).
-    pub(super) imports: Option<ImportRecorder>,
+    pub(super) imports: Option<super::imports::ImportRecorder>,
 }
 
-impl core::fmt::Debug for StreamingCompiler {
+impl<S: Staging> core::fmt::Debug for StreamingCompiler<S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("StreamingCompiler")
             .field("received", &self.received)
-            .field("staged", &self.staged.len())
+            .field("staged", &self.staged)
             .field("failed", &self.failed)
             .finish_non_exhaustive()
     }
 }
 
 impl StreamingCompiler {
-    /// A compiler for `engine`, validating with the Wasm features its
-    /// [`Config`](crate::Config) set on wasmi and enforcing its [`Limits`].
+    /// A compiler for `engine` staging into a [`VecStaging`], validating with
+    /// the Wasm features its [`Config`](crate::Config) set on wasmi and
+    /// enforcing its [`Limits`].
     ///
     /// ```
     /// use wasmstream::{Config, StreamingCompiler};
@@ -118,6 +167,26 @@ impl StreamingCompiler {
     /// ```
     #[must_use]
     pub fn new(engine: &Engine) -> Self {
+        StreamingCompiler::with_staging(engine, VecStaging::new())
+    }
+}
+
+impl<S: Staging> StreamingCompiler<S> {
+    /// A compiler for `engine` that passes the validated bytes to `staging`.
+    ///
+    /// ```
+    /// use wasmstream::{Config, StreamingCompiler, VecStaging};
+    ///
+    /// let engine = Config::new().engine();
+    /// let mut compiler = StreamingCompiler::with_staging(&engine, VecStaging::new());
+    /// compiler.feed(b"\0asm\x01\0\0\0")?;
+    /// let (module, staging) = compiler.finish_with_staging()?;
+    /// assert_eq!(module.exports().count(), 0);
+    /// # drop(staging);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_staging(engine: &Engine, staging: S) -> Self {
         let features = engine.features();
         let mut parser = Parser::new(0);
         parser.set_features(features);
@@ -126,11 +195,17 @@ impl StreamingCompiler {
             keep_custom_sections: engine.keeps_custom_sections(),
             limits: engine.limits(),
             stage: Stage::Preamble,
-            staged: Vec::new(),
-            parsed: 0,
+            staging,
+            begun: false,
+            known_length: None,
+            unit: Unit::default(),
+            unit_base: 0,
+            features,
             received: 0,
-            skipped: 0,
+            staged: 0,
+            shift: 0,
             bodies_left: 0,
+            bodies_missing: false,
             parser,
             validator: Validator::new_with_features(features),
             func_allocations: Some(FuncValidatorAllocations::default()),
@@ -139,32 +214,43 @@ impl StreamingCompiler {
         }
     }
 
-    /// Reserves room for `module_bytes` staged bytes in one allocation, for a
-    /// caller that knows the module's size (a file or flash image length, a
-    /// `Content-Length`) and that it has no large custom sections.
+    /// Tells the compiler the stream's length in bytes (a file or flash
+    /// image length, a `Content-Length`, a caller's size hint).
     ///
-    /// Without it the staging buffer is reserved section by section from the
-    /// declared sizes, so starting a new section may move the bytes staged so
-    /// far once (a `realloc`); with it, no section ever moves them. The
-    /// request is capped at [`Limits::max_module_bytes`], and ignored once
-    /// bytes have been fed.
+    /// The length is passed to [`Staging::begin`], so a [`VecStaging`]
+    /// reserves its buffer once and never moves it. And the stream must be
+    /// exactly that long: a stream that ends earlier — inside a section or
+    /// at a section boundary — is a [`CompileError`] at the end of the
+    /// stream that names both lengths (the module as delivered is truncated,
+    /// and a truncated module is the JS API's `CompileError`), and a byte
+    /// past the length is a `CompileError` at that byte. A length over
+    /// [`Limits::max_module_bytes`] is a `CompileError` at byte 0, before
+    /// anything is reserved. Ignored once bytes have been fed.
     ///
     /// ```
     /// use wasmstream::{Config, StreamingCompiler};
     ///
     /// let wasm = wat::parse_str("(module (memory 1) (data (i32.const 0) \"hi\"))")?;
-    /// let mut compiler = StreamingCompiler::new(&Config::new().engine());
-    /// compiler.reserve(wasm.len());
+    /// let engine = Config::new().engine();
+    /// let mut compiler = StreamingCompiler::new(&engine).with_known_length(wasm.len() as u64);
     /// compiler.feed(&wasm)?;
     /// compiler.finish()?;
+    ///
+    /// // The same module cut at its last section boundary: valid by itself,
+    /// // but shorter than announced.
+    /// let cut = &wasm[..wasm.len() - 9];
+    /// let mut compiler = StreamingCompiler::new(&engine).with_known_length(wasm.len() as u64);
+    /// compiler.feed(cut)?;
+    /// let error = compiler.finish().unwrap_err();
+    /// assert!(error.to_string().contains(&format!("{} of {} bytes", cut.len(), wasm.len())), "{error}");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn reserve(&mut self, module_bytes: usize) {
+    #[must_use]
+    pub fn with_known_length(mut self, bytes: u64) -> Self {
         if self.received == 0 {
-            let capped = module_bytes.min(self.limits.max_module_bytes as usize);
-            // Only a hint: without the room, sections reserve their own.
-            let _ = self.staged.try_reserve_exact(capped);
+            self.known_length = Some(bytes);
         }
+        self
     }
 
     /// Stream bytes consumed so far (every fed byte, unless an error stopped
@@ -187,9 +273,11 @@ impl StreamingCompiler {
 
     /// How many bytes the compiler can take before it next has something to
     /// decide (the rest of the preamble, of a section header or of a
-    /// section); `0` after an error. A driver that reads at most this much
-    /// never reads past the byte that proves a module wrong by more than the
-    /// current section. Feeding more is always allowed.
+    /// section); `0` after an error, or once a known length
+    /// ([`with_known_length`](Self::with_known_length)) has been received. A
+    /// driver that reads at most this much never reads past the byte that
+    /// proves a module wrong by more than the current section, nor past the
+    /// known length. Feeding more is always allowed.
     ///
     /// ```
     /// use wasmstream::{Config, StreamingCompiler};
@@ -206,13 +294,17 @@ impl StreamingCompiler {
         if self.failed.is_some() {
             return 0;
         }
-        match &self.stage {
+        let wanted = match &self.stage {
             Stage::Preamble if self.received < 4 => 4 - self.received as usize,
             Stage::Preamble => (HEADER_LEN - self.received) as usize,
             // An id and at least one byte of size.
             Stage::SectionHeader { len: 0, .. } => 2,
             Stage::SectionHeader { .. } => 1,
             Stage::Section { left, .. } => (*left as usize).max(1),
+        };
+        match self.known_length {
+            Some(length) => wanted.min(length.saturating_sub(self.received) as usize),
+            None => wanted,
         }
     }
 
@@ -220,8 +312,9 @@ impl StreamingCompiler {
     ///
     /// # Errors
     ///
-    /// A [`CompileError`] as soon as the bytes so far prove the module
-    /// malformed or invalid, or a declared size exceeds the [`Limits`].
+    /// [`StreamingError::Compile`] as soon as the bytes so far prove the
+    /// module malformed or invalid, or a declared size exceeds the
+    /// [`Limits`]; [`StreamingError::Staging`] if the staging sink fails.
     ///
     /// ```
     /// use wasmstream::{Config, StreamingCompiler};
@@ -232,18 +325,52 @@ impl StreamingCompiler {
     /// assert_eq!(compiler.feed(b"more"), Err(error)); // every later call fails alike
     /// assert_eq!(compiler.wanted(), 0);
     /// ```
-    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), CompileError> {
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), StreamingError> {
         if let Some(error) = &self.failed {
             return Err(error.clone());
         }
-        let result = self.feed_inner(bytes);
+        let result = self.feed_checked(bytes);
         if let Err(error) = &result {
             self.failed = Some(error.clone());
         }
         result
     }
 
-    fn feed_inner(&mut self, mut bytes: &[u8]) -> Result<(), CompileError> {
+    fn feed_checked(&mut self, bytes: &[u8]) -> Result<(), StreamingError> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        if !self.begun {
+            self.begun = true;
+            if let Some(length) = self.known_length
+                && length > u64::from(self.limits.max_module_bytes)
+            {
+                return Err(CompileError::new(
+                    0,
+                    format!(
+                        "the module's known length of {length} bytes exceeds the limit of {} bytes",
+                        self.limits.max_module_bytes
+                    ),
+                )
+                .into());
+            }
+            self.staging.begin(self.known_length)?;
+        }
+        if let Some(length) = self.known_length {
+            let allowed = length.saturating_sub(self.received);
+            if bytes.len() as u64 > allowed {
+                self.feed_inner(&bytes[..allowed as usize])?;
+                return Err(CompileError::new(
+                    length,
+                    format!("the stream continues past its known length of {length} bytes"),
+                )
+                .into());
+            }
+        }
+        self.feed_inner(bytes)
+    }
+
+    fn feed_inner(&mut self, mut bytes: &[u8]) -> Result<(), StreamingError> {
         while !bytes.is_empty() {
             let used = match &mut self.stage {
                 Stage::Preamble => self.feed_preamble(bytes)?,
@@ -255,7 +382,14 @@ impl StreamingCompiler {
         Ok(())
     }
 
-    fn feed_preamble(&mut self, bytes: &[u8]) -> Result<usize, CompileError> {
+    /// Passes validated-so-far bytes to the staging sink.
+    fn stage(&mut self, bytes: &[u8]) -> Result<(), StreamingError> {
+        self.staging.write(bytes)?;
+        self.staged += bytes.len() as u64;
+        Ok(())
+    }
+
+    fn feed_preamble(&mut self, bytes: &[u8]) -> Result<usize, StreamingError> {
         let take = bytes.len().min((HEADER_LEN - self.received) as usize);
         for (i, &byte) in bytes[..take].iter().enumerate() {
             let at = self.received as usize + i;
@@ -265,26 +399,28 @@ impl StreamingCompiler {
                 return Err(CompileError::new(
                     at as u64,
                     "magic header not detected: the stream does not start with \\0asm",
-                ));
+                )
+                .into());
             }
         }
-        if self.staged.try_reserve_exact(HEADER_LEN as usize).is_err() {
-            return Err(CompileError::new(self.received, "out of memory"));
-        }
-        self.staged.extend_from_slice(&bytes[..take]);
+        let chunk = &bytes[..take];
+        self.unit
+            .extend(chunk)
+            .map_err(|()| CompileError::new(self.received, "out of memory"))?;
         self.received += take as u64;
         if self.received == HEADER_LEN {
             // The version is wasmparser's to judge. It reports a bad version
             // at the module's first byte; the bytes that prove it are the
             // version field, so name that.
-            self.parse_staged()
+            self.parse_unit(None, None)
                 .map_err(|e| CompileError::new(e.offset().max(MAGIC.len() as u64), e.message()))?;
             self.stage = new_section_header();
         }
+        self.stage(chunk)?;
         Ok(take)
     }
 
-    fn feed_section_header(&mut self, byte: u8) -> Result<usize, CompileError> {
+    fn feed_section_header(&mut self, byte: u8) -> Result<usize, StreamingError> {
         let offset = self.received;
         if offset >= u64::from(self.limits.max_module_bytes) {
             return Err(CompileError::new(
@@ -293,14 +429,15 @@ impl StreamingCompiler {
                     "module exceeds the limit of {} bytes",
                     self.limits.max_module_bytes
                 ),
-            ));
+            )
+            .into());
         }
         let Stage::SectionHeader { bytes, len, size } = &mut self.stage else {
             unreachable!("feed_section_header outside a section header");
         };
         if *len == 0 && byte > LAST_SECTION_ID {
             // No section has this id: the id byte alone proves it.
-            return Err(CompileError::new(offset, "malformed section id"));
+            return Err(CompileError::new(offset, "malformed section id").into());
         }
         bytes[*len] = byte;
         *len += 1;
@@ -315,33 +452,48 @@ impl StreamingCompiler {
             return Ok(1);
         };
         let (header, header_len, id) = (*bytes, *len, bytes[0]);
+        let header = &header[..header_len];
         let section_start = offset + 1 - header_len as u64;
         self.check_section_size(id, section_start, declared)?;
-        let skip = id == CUSTOM_SECTION && !self.keep_custom_sections;
-        if skip {
-            self.skipped += header_len as u64;
+        let contents = if id == CUSTOM_SECTION && !self.keep_custom_sections {
+            Contents::Skip(CustomSkip::new())
+        } else if self.bodies_missing {
+            // The parser is still inside the code section: let it judge
+            // these bytes whole.
+            Contents::Whole
+        } else if id == CODE_SECTION {
+            Contents::Code(CodeField::Count(LebU32::default()))
+        } else if id == DATA_SECTION {
+            Contents::Data(DataScan::new(header_len))
         } else {
-            // Reserve exactly this section, so its bytes never move while it
-            // streams in. A heap too small for it is an error, not an abort.
-            if self
-                .staged
-                .try_reserve_exact(header_len + declared as usize)
-                .is_err()
-            {
-                return Err(CompileError::new(
-                    section_start,
-                    "out of memory: cannot reserve room for this section",
-                ));
-            }
-            self.staged.extend_from_slice(&header[..header_len]);
+            Contents::Whole
+        };
+        if let Contents::Skip(_) = contents {
+            self.shift += header_len as u64;
+        } else {
+            let room = match contents {
+                Contents::Whole => header_len + declared as usize,
+                _ => header_len + MAX_LEB_U32,
+            };
+            // A heap too small for the unit is an error, not an abort.
+            self.unit
+                .reserve_total(room)
+                .and_then(|()| self.unit.extend(header))
+                .map_err(|()| {
+                    CompileError::new(
+                        section_start,
+                        "out of memory: cannot reserve room for this section",
+                    )
+                })?;
+            self.stage(header)?;
         }
         self.stage = Stage::Section {
             id,
             left: declared,
-            skip: skip.then(CustomSkip::new),
+            contents,
         };
         if declared == 0 {
-            self.end_section(self.received)?;
+            self.end_section()?;
         }
         Ok(1)
     }
@@ -363,78 +515,221 @@ impl StreamingCompiler {
         ))
     }
 
-    fn feed_section(&mut self, bytes: &[u8]) -> Result<usize, CompileError> {
-        let Stage::Section { id, left, skip } = &mut self.stage else {
+    fn feed_section(&mut self, bytes: &[u8]) -> Result<usize, StreamingError> {
+        let Stage::Section { left, contents, .. } = &mut self.stage else {
             unreachable!("feed_section outside a section");
         };
-        let in_code = *id == CODE_SECTION;
-        let take = bytes.len().min(*left as usize);
+        let section_left = *left;
+        let take = bytes.len().min(section_left as usize);
         let chunk = &bytes[..take];
-        if let Some(skip) = skip {
-            let offset = self.received;
-            skip.advance(chunk, *left)
-                .map_err(|(msg, at)| CompileError::new(offset + at as u64, msg))?;
-            self.skipped += take as u64;
-        } else {
-            self.staged.extend_from_slice(chunk);
+        let offset = self.received;
+        match contents {
+            Contents::Skip(skip) => {
+                skip.advance(chunk, section_left)
+                    .map_err(|(msg, at)| CompileError::new(offset + at as u64, msg))?;
+                self.shift += take as u64;
+            }
+            Contents::Whole => {
+                self.unit
+                    .extend(chunk)
+                    .map_err(|()| out_of_memory(offset))?;
+            }
+            Contents::Data(scan) => {
+                scan.advance(chunk, section_left, &mut self.unit)
+                    .map_err(|()| out_of_memory(offset))?;
+            }
+            Contents::Code(field) => {
+                let mut field = *field;
+                let result = self.feed_code(&mut field, chunk, section_left);
+                if let Stage::Section {
+                    contents: Contents::Code(slot),
+                    ..
+                } = &mut self.stage
+                {
+                    *slot = field;
+                }
+                result?;
+            }
         }
-        *left -= take as u32;
-        let done = *left == 0;
+        if !matches!(
+            self.stage,
+            Stage::Section {
+                contents: Contents::Skip(_),
+                ..
+            }
+        ) {
+            self.stage(chunk)?;
+        }
         self.received += take as u64;
-        if done {
-            self.end_section(self.received)?;
-        } else if in_code {
-            // Only the code section yields payloads before its last byte (a
-            // function body at a time); wasmparser waits for the whole of
-            // every other section, so parsing it per chunk would be wasted.
-            self.parse_staged()?;
+        let Stage::Section { left, .. } = &mut self.stage else {
+            unreachable!("still in the section");
+        };
+        *left -= take as u32;
+        if *left == 0 {
+            self.end_section()?;
         }
         Ok(take)
     }
 
-    /// Called when the last byte of a section has been received.
-    fn end_section(&mut self, end: u64) -> Result<(), CompileError> {
-        if let Stage::Section {
-            id,
-            skip: Some(skip),
-            ..
-        } = &self.stage
-        {
-            if !skip.may_end() {
-                return Err(CompileError::new(
-                    end,
-                    format!("unexpected end of {} section", section_name(*id)),
-                ));
+    /// The code section, a field at a time: the count, then each body's
+    /// size and bytes. A unit is parsed as soon as it is complete.
+    fn feed_code(
+        &mut self,
+        field: &mut CodeField,
+        chunk: &[u8],
+        section_left: u32,
+    ) -> Result<(), CompileError> {
+        let mut at = 0;
+        while at < chunk.len() {
+            let offset = self.received + at as u64;
+            // Section bytes after the current one.
+            let after = section_left as usize - at - 1;
+            match field {
+                CodeField::Count(leb) | CodeField::BodySize { size: leb, .. } => {
+                    let byte = chunk[at];
+                    self.unit
+                        .extend(&[byte])
+                        .map_err(|()| out_of_memory(offset))?;
+                    at += 1;
+                    match leb.push(byte) {
+                        Ok(None) => {}
+                        // Malformed: the parser names it as it always does.
+                        Err(msg) => {
+                            self.parse_unit(None, None)?;
+                            return Err(CompileError::new(offset, msg));
+                        }
+                        Ok(Some(size)) => {
+                            if let CodeField::BodySize { start, .. } = *field {
+                                self.start_body(start, size, after)?;
+                                *field = CodeField::Body { left: size };
+                                if size > 0 {
+                                    continue;
+                                }
+                            }
+                            self.parse_unit(None, None)?;
+                            *field = self.next_code_field(offset + 1, after)?;
+                        }
+                    }
+                }
+                CodeField::Body { left } => {
+                    let take = (*left as usize).min(chunk.len() - at);
+                    self.unit
+                        .extend(&chunk[at..at + take])
+                        .map_err(|()| out_of_memory(offset))?;
+                    *left -= take as u32;
+                    at += take;
+                    if *left == 0 {
+                        self.parse_unit(None, None)?;
+                        let after = section_left as usize - at;
+                        *field = self.next_code_field(self.received + at as u64, after)?;
+                    }
+                }
             }
-        } else {
-            self.parse_staged()?;
-            if self.parsed != self.staged.len() {
-                // wasmparser wants more than the section declared: a count or
-                // a body overruns the section.
-                return Err(CompileError::new(
-                    end,
-                    "section size mismatch: unexpected end of section",
-                ));
-            }
-            self.bodies_left = 0;
         }
-        self.stage = new_section_header();
         Ok(())
     }
 
-    /// Runs the parser and validator over the staged bytes not yet parsed.
-    fn parse_staged(&mut self) -> Result<(), CompileError> {
-        loop {
-            // Before the parser sees a body: its size must be judged whether
-            // the body arrives in one chunk or many.
-            self.check_next_body_size()?;
-            let data = &self.staged[self.parsed..];
-            let chunk = self
-                .parser
-                .parse(data, false)
-                .map_err(|e| binary_error(&e, self.skipped, None))?;
-            let (consumed, payload) = match chunk {
-                Chunk::NeedMoreData(_) => return Ok(()),
+    /// A body of `size` bytes whose size field starts at stream offset
+    /// `start`, with `after` section bytes to come: judged against the limit
+    /// before its bytes are waited for, and given room for what the section
+    /// can still hold of it.
+    fn start_body(&mut self, start: u64, size: u32, after: usize) -> Result<(), CompileError> {
+        if size > self.limits.max_function_body_bytes {
+            return Err(CompileError::new(
+                start,
+                format!(
+                    "function body declares {size} bytes, over the limit of {} bytes",
+                    self.limits.max_function_body_bytes
+                ),
+            ));
+        }
+        let total = self.unit.len() + (size as usize).min(after);
+        self.unit.reserve_total(total).map_err(|()| {
+            CompileError::new(
+                start,
+                "out of memory: cannot reserve room for this function body",
+            )
+        })
+    }
+
+    /// After a complete code-section unit, at stream offset `offset` with
+    /// `after` section bytes to come: the next body's size field.
+    fn next_code_field(&mut self, offset: u64, after: usize) -> Result<CodeField, CompileError> {
+        if self.bodies_left == 0 && after > 0 {
+            // Bytes after the last body: the parser reports them.
+            self.parse_empty()?;
+        }
+        self.unit
+            .reserve_total(MAX_LEB_U32)
+            .map_err(|()| out_of_memory(offset))?;
+        Ok(CodeField::BodySize {
+            size: LebU32::default(),
+            start: offset,
+        })
+    }
+
+    /// Called when the last byte of a section has been received.
+    fn end_section(&mut self) -> Result<(), CompileError> {
+        let end = self.received;
+        let stage = core::mem::replace(&mut self.stage, new_section_header());
+        let Stage::Section { id, contents, .. } = stage else {
+            unreachable!("end_section outside a section");
+        };
+        match contents {
+            Contents::Skip(skip) => {
+                if !skip.may_end() {
+                    return Err(CompileError::new(
+                        end,
+                        format!("unexpected end of {} section", section_name(id)),
+                    ));
+                }
+            }
+            Contents::Whole => self.parse_unit(None, Some(end))?,
+            Contents::Code(_) => {
+                if self.unit.len() > 0 {
+                    // A field cut short by the section's end.
+                    self.parse_unit(None, Some(end))?;
+                }
+                self.bodies_missing = self.bodies_left > 0;
+                self.bodies_left = 0;
+            }
+            Contents::Data(mut scan) => {
+                scan.end(&mut self.unit).map_err(|()| out_of_memory(end))?;
+                // The synthetic section's size, in as many bytes as the
+                // real one's, so the contents start at the same offset.
+                let width = scan.header_len - 1;
+                let size = (self.unit.len() - 1 - width) as u32;
+                write_padded_leb(&mut self.unit.bytes_mut()[1..=width], size);
+                self.parse_unit(Some(&scan), Some(end))?;
+                self.shift += scan.elided();
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses and validates the unit, which starts at the parser's position.
+    ///
+    /// `data`: the unit is a synthetic data section, whose offsets `data`
+    /// maps back. `section_end`: the section has ended (its end offset), so
+    /// a unit the parser finds incomplete is an error.
+    fn parse_unit(
+        &mut self,
+        data: Option<&DataScan>,
+        section_end: Option<u64>,
+    ) -> Result<(), CompileError> {
+        let base = self.unit_base;
+        let shift = self.shift;
+        let to_stream = |offset: usize| -> u64 {
+            let elided = data.map_or(0, |scan| {
+                scan.elided_before((offset as u64).saturating_sub(base) as usize)
+            });
+            offset as u64 + shift + elided
+        };
+        let mut parsed = 0;
+        while parsed < self.unit.len() {
+            let chunk = self.parser.parse(&self.unit.bytes()[parsed..], false);
+            let (consumed, payload) = match chunk.map_err(|e| binary_error(&e, &to_stream, None))? {
+                Chunk::NeedMoreData(_) => break,
                 Chunk::Parsed { consumed, payload } => (consumed, payload),
             };
             match payload {
@@ -448,42 +743,49 @@ impl StreamingCompiler {
                 &mut self.validator,
                 &mut self.func_allocations,
                 &payload,
-                self.skipped,
+                &to_stream,
             )?;
             if let Some(imports) = &mut self.imports {
                 imports.observe(&payload);
             }
-            self.parsed += consumed;
+            parsed += consumed;
         }
-    }
-
-    /// Rejects a function body whose declared size is over the limit as soon
-    /// as its size field is complete, before its bytes are waited for.
-    fn check_next_body_size(&self) -> Result<(), CompileError> {
-        if self.bodies_left == 0 {
-            return Ok(());
-        }
-        match peek_u32(&self.staged[self.parsed..]) {
-            Some(size) if size > self.limits.max_function_body_bytes => Err(CompileError::new(
-                self.parsed as u64 + self.skipped,
-                format!(
-                    "function body declares {size} bytes, over the limit of {} bytes",
-                    self.limits.max_function_body_bytes
-                ),
+        let incomplete = parsed < self.unit.len();
+        self.unit.consume(parsed);
+        self.unit_base += parsed as u64;
+        match section_end {
+            // wasmparser wants more than the section declared: a count or
+            // a body overruns the section.
+            Some(end) if incomplete => Err(CompileError::new(
+                end,
+                "section size mismatch: unexpected end of section",
             )),
             _ => Ok(()),
         }
     }
 
-    /// Ends the stream and hands the validated module to wasmi.
+    /// Runs the parser on no bytes: in the code section after its last
+    /// body, this is how it reports trailing bytes.
+    fn parse_empty(&mut self) -> Result<(), CompileError> {
+        let shift = self.shift;
+        match self.parser.parse(&[], false) {
+            Err(e) => Err(binary_error(&e, &|o| o as u64 + shift, None)),
+            Ok(_) => Ok(()),
+        }
+    }
+
+    /// Ends the stream, hands the staged bytes to wasmi, and drops the
+    /// staging sink (a [`VecStaging`] frees its buffer).
     ///
     /// # Errors
     ///
-    /// A [`CompileError`] if the stream ended early (empty, or inside the
-    /// preamble, a section header or a section: the offset is the end of the
-    /// stream), if the module is incomplete (function and code counts differ),
-    /// or if wasmi rejects it (its `EnforcedLimits`, or a translation limit in
-    /// eager mode).
+    /// [`StreamingError::Compile`] if the stream ended early (empty,
+    /// shorter than its known length, or inside the preamble, a section
+    /// header or a section: the offset is the end of the stream), if the
+    /// module is incomplete (function and code counts differ), or if wasmi
+    /// rejects it (its `EnforcedLimits`, or a translation limit in eager
+    /// mode); [`StreamingError::Staging`] if the sink cannot complete its
+    /// copy.
     ///
     /// ```
     /// use wasmstream::{Config, StreamingCompiler};
@@ -498,27 +800,60 @@ impl StreamingCompiler {
     /// assert_eq!(compiler.finish()?.exports().count(), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn finish(mut self) -> Result<Module, CompileError> {
+    pub fn finish(self) -> Result<Module, StreamingError> {
+        let (module, staging) = self.finish_with_staging()?;
+        drop(staging);
+        Ok(module)
+    }
+
+    /// As [`finish`](Self::finish), but gives the staging sink back (for
+    /// example to record a flash install after the module has validated).
+    ///
+    /// # Errors
+    ///
+    /// As [`finish`](Self::finish).
+    ///
+    /// ```
+    /// use wasmstream::{Config, StreamingCompiler};
+    ///
+    /// let mut compiler = StreamingCompiler::new(&Config::new().engine());
+    /// compiler.feed(b"\0asm\x01\0\0\0")?;
+    /// let (module, staging) = compiler.finish_with_staging()?;
+    /// assert_eq!(module.exports().count(), 0);
+    /// # drop(staging);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn finish_with_staging(mut self) -> Result<(Module, S), StreamingError> {
         if let Some(error) = self.failed.take() {
             return Err(error);
         }
         let end = self.received;
+        if let Some(length) = self.known_length
+            && end < length
+            && end > 0
+        {
+            return Err(CompileError::new(
+                end,
+                format!("the stream ended after {end} of {length} bytes, its known length"),
+            )
+            .into());
+        }
         match &self.stage {
             Stage::Preamble if end == 0 => {
-                return Err(CompileError::new(0, "empty stream: expected a Wasm module"));
+                return Err(CompileError::new(0, "empty stream: expected a Wasm module").into());
             }
             Stage::Preamble => {
                 return Err(CompileError::new(
                     end,
                     "unexpected end of stream in the module header",
-                ));
+                )
+                .into());
             }
             Stage::SectionHeader { len: 0, .. } => {}
             Stage::SectionHeader { .. } => {
-                return Err(CompileError::new(
-                    end,
-                    "unexpected end of stream in a section header",
-                ));
+                return Err(
+                    CompileError::new(end, "unexpected end of stream in a section header").into(),
+                );
             }
             Stage::Section { id, left, .. } => {
                 return Err(CompileError::new(
@@ -527,10 +862,13 @@ impl StreamingCompiler {
                         "unexpected end of stream: {} section needs {left} more bytes",
                         section_name(*id)
                     ),
-                ));
+                )
+                .into());
             }
         }
-        match self.parser.parse(&self.staged[self.parsed..], true) {
+        let shift = self.shift;
+        let to_stream = |offset: usize| offset as u64 + shift;
+        match self.parser.parse(&[], true) {
             Ok(Chunk::Parsed {
                 payload: payload @ Payload::End(_),
                 ..
@@ -538,42 +876,68 @@ impl StreamingCompiler {
                 &mut self.validator,
                 &mut self.func_allocations,
                 &payload,
-                self.skipped,
+                &to_stream,
             )?,
             Ok(_) => {
-                return Err(CompileError::new(
-                    end,
-                    "unexpected data at the end of the module",
-                ));
+                return Err(
+                    CompileError::new(end, "unexpected data at the end of the module").into(),
+                );
             }
-            Err(e) => return Err(binary_error(&e, self.skipped, None)),
+            Err(e) => return Err(binary_error(&e, &to_stream, None).into()),
         }
         let StreamingCompiler {
             engine,
+            mut staging,
             staged,
+            features,
+            unit,
             parser,
             validator,
             func_allocations,
             ..
         } = self;
-        // Free the validator's state before wasmi builds its module: it
-        // lowers the peak.
-        drop((parser, validator, func_allocations));
+        // Free the unit and the validator's state before wasmi builds its
+        // module: it lowers the peak.
+        drop((unit, parser, validator, func_allocations));
+        let validated = Validated {
+            staged_bytes: staged,
+            features: u64::from(features.bits()),
+        };
+        let bytes = staging.finish(validated)?;
         // SAFETY: `new_unchecked` requires bytes that are valid under the
-        // engine's configuration. `staged` is exactly the byte sequence the
-        // `Validator` above accepted, in order, from the version through
-        // `End`: every section payload went through `Validator::payload`,
-        // every function body through its `FuncValidator`, and
-        // `Validator::end` succeeded. The validator was built with
-        // `engine.features()`, which `Config` sets together with the very
-        // same switches of the wasmi config this engine was built from (and
-        // a switch `Config` cannot set stays off on our side), so our feature
-        // set is a subset of wasmi's and wasmi's configuration allows every
-        // feature the module uses.
-        // `staged` is append-only and was never changed after validation.
-        let module = unsafe { Module::new_unchecked(&engine, &staged) };
-        drop(staged);
-        module.map_err(|e| CompileError::new(end, format!("wasmi rejected the module: {e}")))
+        // engine's configuration. `bytes` is, by the contract of the unsafe
+        // trait `Staging`, exactly the bytes written to the sink, in order.
+        // Those are every stream byte but skipped custom sections, and the
+        // `Validator` above accepted exactly that sequence from the version
+        // through `End`: every section payload went through
+        // `Validator::payload` (the data section's with its segment bytes
+        // cut to zero length — the validator never reads segment bytes, and
+        // the headers it read are the staged ones, verbatim), every function
+        // body through its `FuncValidator`, and `Validator::end` succeeded.
+        // Skipped custom sections are not staged; wasmi ignores custom
+        // sections. The validator was built with `engine.features()`, which
+        // `Config` sets together with the very same switches of the wasmi
+        // config this engine was built from (and a switch `Config` cannot set
+        // stays off on our side), so our feature set is a subset of wasmi's
+        // and wasmi's configuration allows every feature the module uses.
+        let module = unsafe { Module::new_unchecked(&engine, bytes) };
+        let module = module
+            .map_err(|e| CompileError::new(end, format!("wasmi rejected the module: {e}")))?;
+        Ok((module, staging))
+    }
+}
+
+fn out_of_memory(offset: u64) -> CompileError {
+    CompileError::new(offset, "out of memory")
+}
+
+/// `value` as an LEB128 exactly `out.len()` bytes long (padded with
+/// continuation bytes); the value must fit.
+fn write_padded_leb(out: &mut [u8], value: u32) {
+    let width = out.len();
+    for (i, byte) in out.iter_mut().enumerate() {
+        let bits = ((u64::from(value) >> (7 * i)) & 0x7f) as u8;
+        *byte = if i + 1 < width { bits | 0x80 } else { bits };
     }
 }
 
@@ -590,30 +954,34 @@ fn validate_payload(
     validator: &mut Validator,
     allocations: &mut Option<FuncValidatorAllocations>,
     payload: &Payload<'_>,
-    skipped: u64,
+    to_stream: &dyn Fn(usize) -> u64,
 ) -> Result<(), CompileError> {
     let valid = validator
         .payload(payload)
-        .map_err(|e| binary_error(&e, skipped, None))?;
+        .map_err(|e| binary_error(&e, to_stream, None))?;
     if let ValidPayload::Func(func, body) = valid {
         let index = func.index;
         let mut func_validator = func.into_validator(allocations.take().unwrap_or_default());
         let result = func_validator.validate(&body);
         *allocations = Some(func_validator.into_allocations());
-        result.map_err(|e| binary_error(&e, skipped, Some(index)))?;
+        result.map_err(|e| binary_error(&e, to_stream, Some(index)))?;
     }
     Ok(())
 }
 
-fn binary_error(error: &BinaryReaderError, skipped: u64, func: Option<u32>) -> CompileError {
-    let offset = error.offset() as u64 + skipped;
+fn binary_error(
+    error: &BinaryReaderError,
+    to_stream: &dyn Fn(usize) -> u64,
+    func: Option<u32>,
+) -> CompileError {
+    let offset = to_stream(error.offset());
     match func {
         Some(index) => CompileError::new(offset, format!("function {index}: {}", error.message())),
         None => CompileError::new(offset, error.message()),
     }
 }
 
-fn section_name(id: u8) -> &'static str {
+pub(super) fn section_name(id: u8) -> &'static str {
     match id {
         0 => "custom",
         1 => "type",

@@ -40,6 +40,21 @@ pub trait Source {
     /// # Ok::<(), wasmstream::TypeError>(())
     /// ```
     fn into_checked_body(self) -> Result<Self::Body, TypeError>;
+
+    /// The body's length in bytes, when the source knows it (an HTTP
+    /// `Content-Length`); `None` by default. The drivers use it, unless
+    /// [`CompileOptions::size_hint`](crate::CompileOptions::size_hint)
+    /// gives one, to reserve the staging once and to reject a stream that
+    /// ends before it.
+    ///
+    /// ```
+    /// use wasmstream::Source;
+    ///
+    /// assert_eq!(Source::known_length(&&b"\0asm"[..]), None);
+    /// ```
+    fn known_length(&self) -> Option<u64> {
+        None
+    }
 }
 
 impl<R: embedded_io::Read> Source for R {
@@ -100,6 +115,18 @@ pub trait AsyncSource {
     /// assert_eq!(error, Some(TypeError::WrongContentType { found: "text/plain".into() }));
     /// ```
     fn into_checked_body(self) -> Result<Self::Body, TypeError>;
+
+    /// The body's length in bytes, when the source knows it; `None` by
+    /// default. As [`Source::known_length`].
+    ///
+    /// ```
+    /// use wasmstream::AsyncSource;
+    ///
+    /// assert_eq!(AsyncSource::known_length(&&b"\0asm"[..]), None);
+    /// ```
+    fn known_length(&self) -> Option<u64> {
+        None
+    }
 }
 
 #[cfg(feature = "async")]

@@ -35,6 +35,22 @@ pub enum StagingError {
     },
 }
 
+impl StagingError {
+    /// The offset in the staged module at which the sink failed.
+    ///
+    /// ```
+    /// use wasmstream::staging::StagingError;
+    ///
+    /// assert_eq!(StagingError::Full { offset: 4096, capacity: 4096 }.offset(), 4096);
+    /// ```
+    #[must_use]
+    pub fn offset(&self) -> u64 {
+        match self {
+            StagingError::Full { offset, .. } | StagingError::OutOfMemory { offset, .. } => *offset,
+        }
+    }
+}
+
 impl fmt::Display for StagingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

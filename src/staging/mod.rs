@@ -32,10 +32,20 @@ pub struct Validated {
 
 /// A sink for validated module bytes.
 ///
-/// Calls come in this order: [`begin`](Self::begin) once, any number of
-/// [`write`](Self::write)s, then [`finish`](Self::finish) once if, and only
-/// if, the whole module validated. An error from any of them stops the
-/// stream; the compiler reports it as [`Error::Staging`](crate::Error::Staging).
+/// Calls come in this order: [`begin`](Self::begin) once, before the first
+/// byte, any number of [`write`](Self::write)s as the bytes arrive (before
+/// the module is known to be valid), then [`finish`](Self::finish) once if,
+/// and only if, the whole module validated. An error from any of them stops
+/// the stream; the compiler reports it as
+/// [`Error::Staging`](crate::Error::Staging).
+///
+/// # Safety
+///
+/// The compiler hands the slice [`finish`](Self::finish) returns to
+/// `wasmi::Module::new_unchecked`, which is undefined behaviour on bytes
+/// that were not validated. An implementation must therefore guarantee that
+/// the slice is exactly the bytes passed to `write`, all of them, in order,
+/// and that they stay unchanged while the slice is borrowed.
 ///
 /// ```
 /// use wasmstream::staging::{Staging, StagingError, Validated, VecStaging};
@@ -48,7 +58,7 @@ pub struct Validated {
 /// assert_eq!(bytes, b"\0asm\x01\0\0\0");
 /// # Ok::<(), StagingError>(())
 /// ```
-pub trait Staging {
+pub unsafe trait Staging {
     /// Called once, before the first write, with the module's size in bytes
     /// when the caller knows it (a size hint or a `Content-Length`): a sink
     /// can reserve its room once, or refuse a module that cannot fit before
@@ -69,7 +79,8 @@ pub trait Staging {
 
     /// Called once the whole module has validated: completes the staged
     /// copy and yields it as one contiguous slice, exactly the bytes
-    /// written, in order.
+    /// written, in order (see the trait's safety section). `validated` says
+    /// how many bytes that is and under which feature set they validated.
     ///
     /// # Errors
     ///

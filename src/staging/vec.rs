@@ -46,7 +46,9 @@ impl VecStaging {
     }
 }
 
-impl Staging for VecStaging {
+// SAFETY: `finish` returns the `Vec`'s contents, which are exactly the
+// bytes appended by `write`, in order; nothing else touches the `Vec`.
+unsafe impl Staging for VecStaging {
     fn begin(&mut self, size_hint: Option<u64>) -> Result<(), StagingError> {
         if let Some(size) = size_hint {
             let size = usize::try_from(size).unwrap_or(usize::MAX);
