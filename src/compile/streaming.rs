@@ -405,7 +405,8 @@ impl<S: Staging> StreamingCompiler<S> {
         }
         let chunk = &bytes[..take];
         self.unit
-            .extend(chunk)
+            .reserve_total(HEADER_LEN as usize)
+            .and_then(|()| self.unit.extend(chunk))
             .map_err(|()| CompileError::new(self.received, "out of memory"))?;
         self.received += take as u64;
         if self.received == HEADER_LEN {
