@@ -230,6 +230,19 @@ impl DataScan {
         Ok(())
     }
 
+    /// Takes `n` data bytes if they do not complete the current segment's
+    /// data; `false` (nothing taken) otherwise.
+    #[inline]
+    pub(crate) fn skip_within_data(&mut self, n: usize) -> bool {
+        match &mut self.state {
+            State::Data { left } if n < *left as usize => {
+                *left -= n as u32;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Data bytes left out of the unit in total.
     pub(crate) fn elided(&self) -> u64 {
         self.elided

@@ -121,6 +121,9 @@ pub struct StreamingCompiler<S: Staging = VecStaging> {
     unit: Unit,
     /// The parser offset of the unit's first byte (the parser's position).
     unit_base: u64,
+    /// How many of the unit's bytes have been staged. Units are staged when
+    /// they have parsed: one write per unit, however small the fed chunks.
+    unit_staged: usize,
     /// The feature set the validator uses.
     features: WasmFeatures,
     /// Stream bytes received.
@@ -200,6 +203,7 @@ impl<S: Staging> StreamingCompiler<S> {
             known_length: None,
             unit: Unit::default(),
             unit_base: 0,
+            unit_staged: 0,
             features,
             received: 0,
             staged: 0,
@@ -290,6 +294,7 @@ impl<S: Staging> StreamingCompiler<S> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
+    #[inline]
     pub fn wanted(&self) -> usize {
         if self.failed.is_some() {
             return 0;
@@ -325,7 +330,20 @@ impl<S: Staging> StreamingCompiler<S> {
     /// assert_eq!(compiler.feed(b"more"), Err(error)); // every later call fails alike
     /// assert_eq!(compiler.wanted(), 0);
     /// ```
+    #[inline]
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), StreamingError> {
+        // Most small reads land inside a function body or a data segment:
+        // that path is short enough to inline into a driver's read loop.
+        if self.failed.is_none()
+            && let Some(result) = self.feed_within_field(bytes)
+        {
+            return result.inspect_err(|error| self.failed = Some(error.clone()));
+        }
+        self.feed_general(bytes)
+    }
+
+    #[inline(never)]
+    fn feed_general(&mut self, bytes: &[u8]) -> Result<(), StreamingError> {
         if let Some(error) = &self.failed {
             return Err(error.clone());
         }
@@ -334,6 +352,49 @@ impl<S: Staging> StreamingCompiler<S> {
             self.failed = Some(error.clone());
         }
         result
+    }
+
+    /// The common case of small reads, kept short: bytes inside a function
+    /// body or a data segment's data that do not complete it. `None` when
+    /// the bytes need the general path.
+    #[inline(always)]
+    fn feed_within_field(&mut self, bytes: &[u8]) -> Option<Result<(), StreamingError>> {
+        let n = bytes.len();
+        if let Some(length) = self.known_length
+            && self.received + n as u64 > length
+        {
+            return None;
+        }
+        let offset = self.received;
+        let Stage::Section { left, contents, .. } = &mut self.stage else {
+            return None;
+        };
+        if n >= *left as usize {
+            return None;
+        }
+        let result = match contents {
+            Contents::Code(CodeField::Body { left: body }) if n < *body as usize => {
+                *body -= n as u32;
+                // Room for the whole body was reserved at its size field.
+                self.unit
+                    .extend(bytes)
+                    .map_err(|()| out_of_memory(offset).into())
+            }
+            Contents::Data(scan) => {
+                if !scan.skip_within_data(n) {
+                    return None;
+                }
+                self.staging.write(bytes).map_err(StreamingError::from)
+            }
+            _ => return None,
+        };
+        *left -= n as u32;
+        self.received += n as u64;
+        if let Contents::Data(_) = contents {
+            self.staged += n as u64;
+            self.unit_staged = self.unit.len();
+        }
+        Some(result)
     }
 
     fn feed_checked(&mut self, bytes: &[u8]) -> Result<(), StreamingError> {
@@ -413,11 +474,14 @@ impl<S: Staging> StreamingCompiler<S> {
             // The version is wasmparser's to judge. It reports a bad version
             // at the module's first byte; the bytes that prove it are the
             // version field, so name that.
-            self.parse_unit(None, None)
-                .map_err(|e| CompileError::new(e.offset().max(MAGIC.len() as u64), e.message()))?;
+            self.parse_unit(None, None).map_err(|e| match e {
+                StreamingError::Compile(e) => {
+                    CompileError::new(e.offset().max(MAGIC.len() as u64), e.message()).into()
+                }
+                other => other,
+            })?;
             self.stage = new_section_header();
         }
-        self.stage(chunk)?;
         Ok(take)
     }
 
@@ -486,7 +550,12 @@ impl<S: Staging> StreamingCompiler<S> {
                         "out of memory: cannot reserve room for this section",
                     )
                 })?;
-            self.stage(header)?;
+            if let Contents::Data(_) = contents {
+                // The data section's unit is synthetic: its real bytes are
+                // staged as they arrive.
+                self.stage(header)?;
+                self.unit_staged = self.unit.len();
+            }
         }
         self.stage = Stage::Section {
             id,
@@ -552,14 +621,13 @@ impl<S: Staging> StreamingCompiler<S> {
                 result?;
             }
         }
-        if !matches!(
-            self.stage,
-            Stage::Section {
-                contents: Contents::Skip(_),
-                ..
-            }
-        ) {
+        if let Stage::Section {
+            contents: Contents::Data(_),
+            ..
+        } = self.stage
+        {
             self.stage(chunk)?;
+            self.unit_staged = self.unit.len();
         }
         self.received += take as u64;
         let Stage::Section { left, .. } = &mut self.stage else {
@@ -579,7 +647,7 @@ impl<S: Staging> StreamingCompiler<S> {
         field: &mut CodeField,
         chunk: &[u8],
         section_left: u32,
-    ) -> Result<(), CompileError> {
+    ) -> Result<(), StreamingError> {
         let mut at = 0;
         while at < chunk.len() {
             let offset = self.received + at as u64;
@@ -597,7 +665,7 @@ impl<S: Staging> StreamingCompiler<S> {
                         // Malformed: the parser names it as it always does.
                         Err(msg) => {
                             self.parse_unit(None, None)?;
-                            return Err(CompileError::new(offset, msg));
+                            return Err(CompileError::new(offset, msg).into());
                         }
                         Ok(Some(size)) => {
                             if let CodeField::BodySize { start, .. } = *field {
@@ -655,7 +723,7 @@ impl<S: Staging> StreamingCompiler<S> {
 
     /// After a complete code-section unit, at stream offset `offset` with
     /// `after` section bytes to come: the next body's size field.
-    fn next_code_field(&mut self, offset: u64, after: usize) -> Result<CodeField, CompileError> {
+    fn next_code_field(&mut self, offset: u64, after: usize) -> Result<CodeField, StreamingError> {
         if self.bodies_left == 0 && after > 0 {
             // Bytes after the last body: the parser reports them.
             self.parse_empty()?;
@@ -670,7 +738,7 @@ impl<S: Staging> StreamingCompiler<S> {
     }
 
     /// Called when the last byte of a section has been received.
-    fn end_section(&mut self) -> Result<(), CompileError> {
+    fn end_section(&mut self) -> Result<(), StreamingError> {
         let end = self.received;
         let stage = core::mem::replace(&mut self.stage, new_section_header());
         let Stage::Section { id, contents, .. } = stage else {
@@ -682,7 +750,8 @@ impl<S: Staging> StreamingCompiler<S> {
                     return Err(CompileError::new(
                         end,
                         format!("unexpected end of {} section", section_name(id)),
-                    ));
+                    )
+                    .into());
                 }
             }
             Contents::Whole => self.parse_unit(None, Some(end))?,
@@ -717,7 +786,7 @@ impl<S: Staging> StreamingCompiler<S> {
         &mut self,
         data: Option<&DataScan>,
         section_end: Option<u64>,
-    ) -> Result<(), CompileError> {
+    ) -> Result<(), StreamingError> {
         let base = self.unit_base;
         let shift = self.shift;
         let to_stream = |offset: usize| -> u64 {
@@ -752,7 +821,16 @@ impl<S: Staging> StreamingCompiler<S> {
             parsed += consumed;
         }
         let incomplete = parsed < self.unit.len();
+        if data.is_none() && self.unit_staged < self.unit.len() {
+            // The unit's bytes are the stream's (a data section's unit is
+            // synthetic; its bytes were staged as they arrived).
+            let unit = core::mem::take(&mut self.unit);
+            let staged = self.stage(&unit.bytes()[self.unit_staged..]);
+            self.unit = unit;
+            staged?;
+        }
         self.unit.consume(parsed);
+        self.unit_staged = self.unit.len();
         self.unit_base += parsed as u64;
         match section_end {
             // wasmparser wants more than the section declared: a count or
@@ -760,7 +838,8 @@ impl<S: Staging> StreamingCompiler<S> {
             Some(end) if incomplete => Err(CompileError::new(
                 end,
                 "section size mismatch: unexpected end of section",
-            )),
+            )
+            .into()),
             _ => Ok(()),
         }
     }

@@ -29,6 +29,7 @@ impl Unit {
     }
 
     /// Makes room for `total` bytes in all (one exact reservation, if any).
+    #[inline]
     pub(crate) fn reserve_total(&mut self, total: usize) -> Result<(), ()> {
         let additional = total.saturating_sub(self.bytes.len());
         if self.bytes.capacity() < total {
@@ -38,6 +39,7 @@ impl Unit {
     }
 
     /// Appends bytes for which room was reserved (grows exactly otherwise).
+    #[inline]
     pub(crate) fn extend(&mut self, bytes: &[u8]) -> Result<(), ()> {
         self.reserve_total(self.bytes.len() + bytes.len())?;
         self.bytes.extend_from_slice(bytes);
