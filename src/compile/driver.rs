@@ -109,6 +109,7 @@ pub(crate) fn usable_window<'a>(window: &'a mut [u8], one_byte: &'a mut [u8; 1])
 /// more bytes than the window holds is taken to have filled the window.
 /// Drivers read at most `compiler.wanted()` bytes, so a bad stream is
 /// rejected before more of it is read; `Interrupted` is retried.
+#[inline]
 pub(crate) fn feed_read<E: embedded_io::Error, T: Staging>(
     compiler: &mut StreamingCompiler<T>,
     window: &[u8],
@@ -117,7 +118,10 @@ pub(crate) fn feed_read<E: embedded_io::Error, T: Staging>(
     match result {
         Ok(0) => Ok(false),
         Ok(read) => {
-            compiler.feed(&window[..read.min(window.len())])?;
+            let bytes = &window[..read.min(window.len())];
+            if !compiler.feed_within_field(bytes) {
+                compiler.feed(bytes)?;
+            }
             Ok(true)
         }
         Err(e) if e.kind() == ErrorKind::Interrupted => Ok(true),

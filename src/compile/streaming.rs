@@ -332,12 +332,8 @@ impl<S: Staging> StreamingCompiler<S> {
     /// ```
     #[inline]
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), StreamingError> {
-        // Most small reads land inside a function body or a data segment:
-        // that path is short enough to inline into a driver's read loop.
-        if self.failed.is_none()
-            && let Some(result) = self.feed_within_field(bytes)
-        {
-            return result.inspect_err(|error| self.failed = Some(error.clone()));
+        if self.feed_within_field(bytes) {
+            return Ok(());
         }
         self.feed_general(bytes)
     }
@@ -354,47 +350,51 @@ impl<S: Staging> StreamingCompiler<S> {
         result
     }
 
-    /// The common case of small reads, kept short: bytes inside a function
-    /// body or a data segment's data that do not complete it. `None` when
-    /// the bytes need the general path.
+    /// The common case of small reads, kept short enough to inline into a
+    /// driver's read loop: bytes inside a function body or a data segment's
+    /// data that do not complete it. `true` when the bytes were fed;
+    /// `false` when they need the general path, or the sink failed (then
+    /// `failed` holds the error). A `bool`, not a `Result`: a large return
+    /// value per 1-byte read costs more than the rest of this path.
     #[inline(always)]
-    fn feed_within_field(&mut self, bytes: &[u8]) -> Option<Result<(), StreamingError>> {
+    pub(crate) fn feed_within_field(&mut self, bytes: &[u8]) -> bool {
         let n = bytes.len();
-        if let Some(length) = self.known_length
-            && self.received + n as u64 > length
+        if self.failed.is_some()
+            || self
+                .known_length
+                .is_some_and(|length| self.received + n as u64 > length)
         {
-            return None;
+            return false;
         }
-        let offset = self.received;
         let Stage::Section { left, contents, .. } = &mut self.stage else {
-            return None;
+            return false;
         };
         if n >= *left as usize {
-            return None;
+            return false;
         }
-        let result = match contents {
+        match contents {
             Contents::Code(CodeField::Body { left: body }) if n < *body as usize => {
-                *body -= n as u32;
                 // Room for the whole body was reserved at its size field.
-                self.unit
-                    .extend(bytes)
-                    .map_err(|()| out_of_memory(offset).into())
+                if self.unit.extend(bytes).is_err() {
+                    return false;
+                }
+                *body -= n as u32;
             }
             Contents::Data(scan) => {
                 if !scan.skip_within_data(n) {
-                    return None;
+                    return false;
                 }
-                self.staging.write(bytes).map_err(StreamingError::from)
+                if let Err(error) = self.staging.write(bytes) {
+                    self.failed = Some(error.into());
+                    return false;
+                }
+                self.staged += n as u64;
             }
-            _ => return None,
-        };
+            _ => return false,
+        }
         *left -= n as u32;
         self.received += n as u64;
-        if let Contents::Data(_) = contents {
-            self.staged += n as u64;
-            self.unit_staged = self.unit.len();
-        }
-        Some(result)
+        true
     }
 
     fn feed_checked(&mut self, bytes: &[u8]) -> Result<(), StreamingError> {

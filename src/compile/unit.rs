@@ -42,7 +42,11 @@ impl Unit {
     #[inline]
     pub(crate) fn extend(&mut self, bytes: &[u8]) -> Result<(), ()> {
         self.reserve_total(self.bytes.len() + bytes.len())?;
-        self.bytes.extend_from_slice(bytes);
+        match bytes {
+            // One byte (a UART read) is cheaper pushed than copied.
+            [byte] => self.bytes.push(*byte),
+            _ => self.bytes.extend_from_slice(bytes),
+        }
         Ok(())
     }
 

@@ -48,6 +48,7 @@ impl VecStaging {
     /// [`MIN_GROWTH`]) when it is full. Doubling would leave up to the
     /// module's size unused, and that slack would still be held while
     /// wasmi builds its module.
+    #[inline]
     fn grow(&mut self, additional: usize) -> Result<(), StagingError> {
         let (len, capacity) = (self.bytes.len(), self.bytes.capacity());
         if capacity - len >= additional {
@@ -79,9 +80,14 @@ unsafe impl Staging for VecStaging {
         Ok(())
     }
 
+    #[inline]
     fn write(&mut self, bytes: &[u8]) -> Result<(), StagingError> {
         self.grow(bytes.len())?;
-        self.bytes.extend_from_slice(bytes);
+        match bytes {
+            // One byte (a UART read) is cheaper pushed than copied.
+            [byte] => self.bytes.push(*byte),
+            _ => self.bytes.extend_from_slice(bytes),
+        }
         Ok(())
     }
 
