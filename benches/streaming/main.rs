@@ -517,7 +517,7 @@ fn breakdown(mode: CompilationMode, bytes: &[u8]) -> Vec<(&'static str, i64)> {
         ("staged module bytes (stream minus custom sections)", staged),
         ("live heap after the last feed", after_feed),
         (
-            "→ parser + validator state (live − staged)",
+            "→ unit buffer + validator state + staging growth room (live − staged)",
             after_feed - staged,
         ),
         (
