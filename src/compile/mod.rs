@@ -8,6 +8,7 @@ mod driver_async;
 mod imports;
 mod leb;
 mod options;
+mod sections;
 mod streaming;
 mod unit;
 
