@@ -2,6 +2,7 @@
 
 use embedded_io::Read;
 
+use super::options::DriverParts;
 use super::read_controls::ReadControls;
 use super::{CompileOptions, StreamingCompiler};
 use crate::config::Engine;
@@ -74,7 +75,12 @@ pub fn compile_streaming_with<S: Source, T: Staging, P: Progress, A: Abort>(
 ) -> Result<Module, Error<SourceError<S>>> {
     let length = source.known_length();
     let mut body = source.into_checked_body()?;
-    let (window, mut compiler, _, mut controls) = options.into_parts(engine, length);
+    let DriverParts {
+        window,
+        mut compiler,
+        mut controls,
+        ..
+    } = options.into_parts(engine, length);
     let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
     let window = window.unwrap_or(&mut default_window);
     stream_into(

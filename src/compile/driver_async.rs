@@ -4,6 +4,7 @@
 use embedded_io_async::Read;
 
 use super::driver::{DEFAULT_WINDOW_BYTES, filled, usable_window};
+use super::options::DriverParts;
 use super::read_controls::ReadControls;
 use super::{CompileOptions, StreamingCompiler};
 use crate::config::Engine;
@@ -65,7 +66,12 @@ pub async fn compile_streaming_with_async<S: AsyncSource, T: Staging, P: Progres
 ) -> Result<Module, Error<AsyncSourceError<S>>> {
     let length = source.known_length();
     let mut body = source.into_checked_body()?;
-    let (window, mut compiler, _, mut controls) = options.into_parts(engine, length);
+    let DriverParts {
+        window,
+        mut compiler,
+        mut controls,
+        ..
+    } = options.into_parts(engine, length);
     let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
     let window = window.unwrap_or(&mut default_window);
     stream_into_async(

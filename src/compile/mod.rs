@@ -25,6 +25,7 @@ pub use imports::ImportDeclaration;
 #[cfg(feature = "flash")]
 pub(crate) use imports::ImportRecorder;
 pub use options::CompileOptions;
+pub(crate) use options::DriverParts;
 pub(crate) use read_controls::ReadControls;
 pub(crate) use shape::{Declared, ModuleShape};
 pub use streaming::StreamingCompiler;

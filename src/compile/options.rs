@@ -21,7 +21,7 @@ use crate::staging::{Staging, VecStaging};
 ///   (default: a [`VecStaging`] on the heap);
 /// * [`early_link_check`](Self::early_link_check): link as soon as the
 ///   import section has arrived (instantiating only);
-/// * [`integrity`](Self::integrity) (feature `integrity`): the digest or
+/// * `integrity` (feature `integrity`): the digest or
 ///   signature the module must have, checked before wasmi builds anything;
 /// * [`progress`](Self::progress): a report after each read (default:
 ///   [`NoProgress`], which compiles to nothing);
@@ -289,19 +289,12 @@ impl<'w, S: Staging, P: Progress, A: Abort> CompileOptions<'w, S, P, A> {
         }
     }
 
-    /// Splits the options into what a driver needs: the window (if chosen),
-    /// a compiler for `engine` with the staging and the known length,
-    /// whether to link early, and the controls of the read loop.
+    /// Splits the options into what a driver needs (see [`DriverParts`]).
     pub(crate) fn into_parts(
         self,
         engine: &Engine,
         source_length: Option<u64>,
-    ) -> (
-        Option<&'w mut [u8]>,
-        StreamingCompiler<S>,
-        bool,
-        ReadControls<P, A>,
-    ) {
+    ) -> DriverParts<'w, S, P, A> {
         let mut compiler = StreamingCompiler::with_staging(engine, self.staging);
         let total = self.size_hint.or(source_length);
         if let Some(length) = total {
@@ -310,6 +303,23 @@ impl<'w, S: Staging, P: Progress, A: Abort> CompileOptions<'w, S, P, A> {
         let controls = ReadControls::new(self.progress, self.abort, total);
         #[cfg(feature = "integrity")]
         let controls = controls.with_integrity(self.integrity);
-        (self.window, compiler, self.early_link_check, controls)
+        DriverParts {
+            window: self.window,
+            compiler,
+            early_link_check: self.early_link_check,
+            controls,
+        }
     }
+}
+
+/// What a driver takes from [`CompileOptions`].
+pub(crate) struct DriverParts<'w, S: Staging, P, A> {
+    /// The caller's window, if one was chosen.
+    pub(crate) window: Option<&'w mut [u8]>,
+    /// A compiler with the staging and the known length.
+    pub(crate) compiler: StreamingCompiler<S>,
+    /// Whether to link as soon as the import section has arrived.
+    pub(crate) early_link_check: bool,
+    /// The controls of the read loop.
+    pub(crate) controls: ReadControls<P, A>,
 }

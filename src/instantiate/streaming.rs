@@ -4,7 +4,7 @@
 use wasmi::AsContextMut;
 
 use super::{Instantiated, StreamingLink};
-use crate::compile::{CompileOptions, DEFAULT_WINDOW_BYTES, stream_into};
+use crate::compile::{CompileOptions, DEFAULT_WINDOW_BYTES, DriverParts, stream_into};
 use crate::control::{Abort, Progress};
 use crate::error::Error;
 use crate::link::Imports;
@@ -88,8 +88,12 @@ pub fn instantiate_streaming_with<T: 'static, S: Source, U: Staging, P: Progress
     options: CompileOptions<'_, U, P, A>,
 ) -> Result<Instantiated, Error<SourceError<S>>> {
     let length = source.known_length();
-    let (window, compiler, early_link_check, mut controls) =
-        options.into_parts(imports.engine(), length);
+    let DriverParts {
+        window,
+        compiler,
+        early_link_check,
+        mut controls,
+    } = options.into_parts(imports.engine(), length);
     let (mut link, mut compiler) =
         StreamingLink::new(store.as_context(), imports, compiler, early_link_check)?;
     let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
