@@ -88,13 +88,13 @@ fn feed_in_chunks(engine: &Engine, bytes: &[u8], setup: &Setup) -> Result<Shape,
         at += len;
         index += 1;
     }
-    compiler.finish().map(|module| Shape::of(&module))
+    compiler.finish().map(|module| Shape::of(module.wasmi()))
 }
 
 fn feed_whole(engine: &Engine, bytes: &[u8]) -> Result<Shape, StreamingError> {
     let mut compiler = StreamingCompiler::new(engine);
     compiler.feed(bytes)?;
-    compiler.finish().map(|module| Shape::of(&module))
+    compiler.finish().map(|module| Shape::of(module.wasmi()))
 }
 
 /// One byte per read, through the blocking driver.
@@ -125,7 +125,7 @@ fn check_module(engine: &Engine, bytes: &[u8], setup: &Setup) -> bool {
     let whole = feed_whole(engine, bytes);
     assert_eq!(chunked, whole, "chunked and whole feeding disagree");
     let streamed = match wasmstream::compile_streaming(engine, OneByteReader(bytes)) {
-        Ok(module) => Ok(Shape::of(&module)),
+        Ok(module) => Ok(Shape::of(module.wasmi())),
         Err(wasmstream::Error::Compile(e)) => Err(e.into()),
         Err(other) => panic!("compile_streaming failed with a non-compile error: {other}"),
     };

@@ -1,9 +1,12 @@
 //! The blocking driver: read into a fixed window, feed, repeat.
 
-use embedded_io::{ErrorKind, Read};
+use embedded_io::Read;
 
+use super::options::DriverParts;
+use super::read_controls::ReadControls;
 use super::{CompileOptions, StreamingCompiler};
 use crate::config::Engine;
+use crate::control::{Abort, Progress};
 use crate::error::Error;
 use crate::instantiate::Module;
 use crate::source::{Source, SourceError};
@@ -34,7 +37,11 @@ pub const DEFAULT_WINDOW_BYTES: usize = 1024;
 /// [`Error::Type`] for a bad source, [`Error::Compile`] for a bad module
 /// (including an empty or truncated stream, or one shorter than its known
 /// length), [`Error::Staging`] if the staging sink fails, [`Error::Io`] with
-/// the reader's error unchanged. Reading stops at the first error of any
+/// the reader's error unchanged, [`TypeError::ReadInterrupted`](crate::TypeError::ReadInterrupted)
+/// after [`MAX_INTERRUPTED_IN_A_ROW`](crate::control::MAX_INTERRUPTED_IN_A_ROW)
+/// interrupted reads in a row. With [`CompileOptions`]: [`Error::Abort`]
+/// once the abort condition is true, and an [`Error::Type`] for an
+/// integrity or signature failure. Reading stops at the first error of any
 /// kind.
 pub fn compile_streaming<S: Source>(
     engine: &Engine,
@@ -43,8 +50,9 @@ pub fn compile_streaming<S: Source>(
     compile_streaming_with(engine, source, CompileOptions::new())
 }
 
-/// [`compile_streaming`] with a chosen read window, size hint and staging
-/// (see [`CompileOptions`]).
+/// [`compile_streaming`] with a chosen read window, size hint, staging,
+/// integrity check, progress report and abort condition (see
+/// [`CompileOptions`]).
 ///
 /// # Errors
 ///
@@ -60,28 +68,46 @@ pub fn compile_streaming<S: Source>(
 /// assert!(module.wasmi().get_export("f").is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn compile_streaming_with<S: Source, T: Staging>(
+pub fn compile_streaming_with<S: Source, T: Staging, P: Progress, A: Abort>(
     engine: &Engine,
     source: S,
-    options: CompileOptions<'_, T>,
+    options: CompileOptions<'_, T, P, A>,
 ) -> Result<Module, Error<SourceError<S>>> {
     let length = source.known_length();
     let mut body = source.into_checked_body()?;
-    let (window, mut compiler, _) = options.into_parts(engine, length);
+    let DriverParts {
+        window,
+        mut compiler,
+        mut controls,
+        ..
+    } = options.into_parts(engine, length);
     let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
     let window = window.unwrap_or(&mut default_window);
-    stream_into(&mut body, &mut compiler, window, S::read_error, |_| Ok(()))?;
-    Ok(compiler.finish()?)
+    stream_into(
+        &mut body,
+        &mut compiler,
+        window,
+        &mut controls,
+        S::read_error,
+        |_| Ok(()),
+    )?;
+    compiler.finish_verified(|| controls.verify())
 }
 
 /// The read loop every blocking driver runs: reads `body` through `window`
 /// into `compiler` until the stream ends, calling `after_feed` after each
 /// read that delivered bytes (instantiation checks imports there); a failed
 /// read is reported as the source's `read_error` says.
-pub(crate) fn stream_into<R: Read, T: Staging>(
+///
+/// Before each read the abort condition is checked; each read's result
+/// goes through the bounded retry of interrupted reads; its bytes go to the
+/// digest, then the compiler, then one progress report (see
+/// [`ReadControls`]).
+pub(crate) fn stream_into<R: Read, T: Staging, P: Progress, A: Abort>(
     body: &mut R,
     compiler: &mut StreamingCompiler<T>,
     window: &mut [u8],
+    controls: &mut ReadControls<P, A>,
     read_error: fn(R::Error) -> Error<R::Error>,
     mut after_feed: impl FnMut(&StreamingCompiler<T>) -> Result<(), Error<R::Error>>,
 ) -> Result<(), Error<R::Error>> {
@@ -93,9 +119,12 @@ pub(crate) fn stream_into<R: Read, T: Staging>(
             // A known length has been received: nothing past it is read.
             return Ok(());
         }
+        controls.check_abort()?;
         let result = body.read(&mut window[..want]);
-        if !feed_read(compiler, &window[..want], result, read_error)? {
-            return Ok(());
+        match controls.read_outcome(result, compiler.consumed(), read_error)? {
+            None => continue,
+            Some(0) => return Ok(()),
+            Some(read) => controls.feed(compiler, filled(window, want, read))?,
         }
         after_feed(compiler)?;
     }
@@ -106,28 +135,9 @@ pub(crate) fn usable_window<'a>(window: &'a mut [u8], one_byte: &'a mut [u8; 1])
     if window.is_empty() { one_byte } else { window }
 }
 
-/// Feeds the outcome of one read into `window` to the compiler; `Ok(false)`
-/// at the end of the stream. A reader that reports
-/// more bytes than the window holds is taken to have filled the window.
-/// Drivers read at most `compiler.wanted()` bytes, so a bad stream is
-/// rejected before more of it is read; `Interrupted` is retried.
+/// The bytes one read of `window[..want]` delivered. A reader that reports
+/// more bytes than it was given room for is taken to have filled it.
 #[inline]
-pub(crate) fn feed_read<E: embedded_io::Error, T: Staging>(
-    compiler: &mut StreamingCompiler<T>,
-    window: &[u8],
-    result: Result<usize, E>,
-    read_error: fn(E) -> Error<E>,
-) -> Result<bool, Error<E>> {
-    match result {
-        Ok(0) => Ok(false),
-        Ok(read) => {
-            let bytes = &window[..read.min(window.len())];
-            if !compiler.feed_within_field(bytes) {
-                compiler.feed(bytes)?;
-            }
-            Ok(true)
-        }
-        Err(e) if e.kind() == ErrorKind::Interrupted => Ok(true),
-        Err(e) => Err(read_error(e)),
-    }
+pub(crate) fn filled(window: &[u8], want: usize, read: usize) -> &[u8] {
+    &window[..read.min(want)]
 }

@@ -3,9 +3,12 @@
 
 use embedded_io_async::Read;
 
-use super::driver::{DEFAULT_WINDOW_BYTES, feed_read, usable_window};
+use super::driver::{DEFAULT_WINDOW_BYTES, filled, usable_window};
+use super::options::DriverParts;
+use super::read_controls::ReadControls;
 use super::{CompileOptions, StreamingCompiler};
 use crate::config::Engine;
+use crate::control::{Abort, Progress, yield_now};
 use crate::error::Error;
 use crate::instantiate::Module;
 use crate::source::{AsyncSource, AsyncSourceError};
@@ -35,6 +38,12 @@ pub async fn compile_streaming_async<S: AsyncSource>(
 /// The async twin of
 /// [`compile_streaming_with`](crate::compile_streaming_with).
 ///
+/// Dropping the future is the abort of async code (the role of the JS
+/// API's `AbortSignal`): at any await point it stops reading and frees
+/// everything the load holds; nothing is built. The
+/// [`abort`](CompileOptions::abort) condition is checked before each read
+/// as in the blocking driver.
+///
 /// # Errors
 ///
 /// As [`compile_streaming`](crate::compile_streaming).
@@ -50,25 +59,41 @@ pub async fn compile_streaming_async<S: AsyncSource>(
 /// assert!(module.wasmi().get_export("f").is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub async fn compile_streaming_with_async<S: AsyncSource, T: Staging>(
+pub async fn compile_streaming_with_async<S: AsyncSource, T: Staging, P: Progress, A: Abort>(
     engine: &Engine,
     source: S,
-    options: CompileOptions<'_, T>,
+    options: CompileOptions<'_, T, P, A>,
 ) -> Result<Module, Error<AsyncSourceError<S>>> {
     let length = source.known_length();
     let mut body = source.into_checked_body()?;
-    let (window, mut compiler, _) = options.into_parts(engine, length);
+    let DriverParts {
+        window,
+        mut compiler,
+        mut controls,
+        ..
+    } = options.into_parts(engine, length);
     let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
     let window = window.unwrap_or(&mut default_window);
-    stream_into_async(&mut body, &mut compiler, window, S::read_error, |_| Ok(())).await?;
-    Ok(compiler.finish()?)
+    stream_into_async(
+        &mut body,
+        &mut compiler,
+        window,
+        &mut controls,
+        S::read_error,
+        |_| Ok(()),
+    )
+    .await?;
+    compiler.finish_verified(|| controls.verify())
 }
 
-/// The async twin of the blocking drivers' read loop.
-pub(crate) async fn stream_into_async<R: Read, T: Staging>(
+/// The async twin of the blocking drivers' read loop. It checks the abort
+/// condition before each read as they do, and yields to the executor before
+/// retrying an interrupted read.
+pub(crate) async fn stream_into_async<R: Read, T: Staging, P: Progress, A: Abort>(
     body: &mut R,
     compiler: &mut StreamingCompiler<T>,
     window: &mut [u8],
+    controls: &mut ReadControls<P, A>,
     read_error: fn(R::Error) -> Error<R::Error>,
     mut after_feed: impl FnMut(&StreamingCompiler<T>) -> Result<(), Error<R::Error>>,
 ) -> Result<(), Error<R::Error>> {
@@ -80,9 +105,18 @@ pub(crate) async fn stream_into_async<R: Read, T: Staging>(
             // A known length has been received: nothing past it is read.
             return Ok(());
         }
+        controls.check_abort()?;
         let result = body.read(&mut window[..want]).await;
-        if !feed_read(compiler, &window[..want], result, read_error)? {
-            return Ok(());
+        match controls.read_outcome(result, compiler.consumed(), read_error)? {
+            None => {
+                // `Interrupted` means "try again now": give other tasks a
+                // turn first, so a reader that keeps saying it cannot
+                // starve the executor.
+                yield_now().await;
+                continue;
+            }
+            Some(0) => return Ok(()),
+            Some(read) => controls.feed(compiler, filled(window, want, read))?,
         }
         after_feed(compiler)?;
     }

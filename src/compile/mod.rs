@@ -8,6 +8,7 @@ mod driver_async;
 mod imports;
 mod leb;
 mod options;
+mod read_controls;
 mod sections;
 mod shape;
 mod streaming;
@@ -24,6 +25,8 @@ pub use imports::ImportDeclaration;
 #[cfg(feature = "flash")]
 pub(crate) use imports::ImportRecorder;
 pub use options::CompileOptions;
+pub(crate) use options::DriverParts;
+pub(crate) use read_controls::ReadControls;
 pub(crate) use shape::{Declared, ModuleShape};
 pub use streaming::StreamingCompiler;
 pub use validate::validate;

@@ -2,7 +2,11 @@
 //! JS API's `compileOptions`.
 
 use super::StreamingCompiler;
+use super::read_controls::ReadControls;
 use crate::config::Engine;
+use crate::control::{Abort, NoAbort, NoProgress, Progress};
+#[cfg(feature = "integrity")]
+use crate::integrity::IntegrityCheck;
 use crate::staging::{Staging, VecStaging};
 
 /// How [`compile_streaming_with`](crate::compile_streaming_with) and
@@ -16,7 +20,13 @@ use crate::staging::{Staging, VecStaging};
 /// * [`staging`](Self::staging): where the validated bytes wait for wasmi
 ///   (default: a [`VecStaging`] on the heap);
 /// * [`early_link_check`](Self::early_link_check): link as soon as the
-///   import section has arrived (instantiating only).
+///   import section has arrived (instantiating only);
+/// * `integrity` (feature `integrity`): the digest or
+///   signature the module must have, checked before wasmi builds anything;
+/// * [`progress`](Self::progress): a report after each read (default:
+///   [`NoProgress`], which compiles to nothing);
+/// * [`abort`](Self::abort): a condition checked before each read
+///   (default: [`NoAbort`], which compiles to nothing).
 ///
 /// ```
 /// use wasmstream::{CompileOptions, Config, compile_streaming_with};
@@ -31,11 +41,16 @@ use crate::staging::{Staging, VecStaging};
 /// ```
 #[derive(Debug)]
 #[must_use]
-pub struct CompileOptions<'w, S: Staging = VecStaging> {
+pub struct CompileOptions<'w, S: Staging = VecStaging, P: Progress = NoProgress, A: Abort = NoAbort>
+{
     window: Option<&'w mut [u8]>,
     size_hint: Option<u64>,
     staging: S,
     early_link_check: bool,
+    progress: P,
+    abort: A,
+    #[cfg(feature = "integrity")]
+    integrity: Option<IntegrityCheck>,
 }
 
 impl Default for CompileOptions<'_> {
@@ -59,11 +74,15 @@ impl CompileOptions<'_> {
             size_hint: None,
             staging: VecStaging::new(),
             early_link_check: false,
+            progress: NoProgress,
+            abort: NoAbort,
+            #[cfg(feature = "integrity")]
+            integrity: None,
         }
     }
 }
 
-impl<'w, S: Staging> CompileOptions<'w, S> {
+impl<'w, S: Staging, P: Progress, A: Abort> CompileOptions<'w, S, P, A> {
     /// Reads through `window` (for example a `static` buffer on a
     /// microcontroller, or a larger one on a host). An empty window reads
     /// one byte at a time.
@@ -123,12 +142,16 @@ impl<'w, S: Staging> CompileOptions<'w, S> {
     /// assert_eq!(module.exports().count(), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn staging<T: Staging>(self, staging: T) -> CompileOptions<'w, T> {
+    pub fn staging<T: Staging>(self, staging: T) -> CompileOptions<'w, T, P, A> {
         CompileOptions {
             window: self.window,
             size_hint: self.size_hint,
             staging,
             early_link_check: self.early_link_check,
+            progress: self.progress,
+            abort: self.abort,
+            #[cfg(feature = "integrity")]
+            integrity: self.integrity,
         }
     }
 
@@ -161,18 +184,142 @@ impl<'w, S: Staging> CompileOptions<'w, S> {
         self
     }
 
-    /// Splits the options into what a driver needs: the window (if chosen),
-    /// a compiler for `engine` with the staging and the known length, and
-    /// whether to link early.
+    /// Checks the module against `check` — its SHA-256 against SRI metadata
+    /// or a digest, and (feature `signature`) an Ed25519 signature of that
+    /// digest. Every streamed byte is hashed as it is read, custom sections
+    /// included; the check is made after the last byte and the module's own
+    /// end checks, and **before** the staging is finished (a
+    /// [`FlashStaging`](crate::FlashStaging) writes no install record) and
+    /// before wasmi sees a byte. A failure is an [`Error::Type`](crate::Error::Type)
+    /// ([`TypeError::IntegrityMismatch`](crate::TypeError::IntegrityMismatch)
+    /// naming both digests, or
+    /// [`TypeError::BadSignature`](crate::TypeError::BadSignature)), as the
+    /// Fetch spec reports an integrity failure: nothing is built or run.
+    ///
+    /// ```
+    /// use wasmstream::integrity::{Integrity, IntegrityCheck};
+    /// use wasmstream::{CompileOptions, Config, Error, TypeError, compile_streaming_with};
+    ///
+    /// let engine = Config::new().engine();
+    /// let wasm = b"\0asm\x01\0\0\0";
+    /// // The SHA-256 of those 8 bytes, as SRI metadata.
+    /// let sri = Integrity::from_sri("sha256-k6RLu5bHUSGOTADUeeTBQ1gSKjiazKFiBbHk0NxflHY=")?;
+    /// let options = CompileOptions::new().integrity(IntegrityCheck::new(sri));
+    /// assert!(compile_streaming_with(&engine, &wasm[..], options).is_ok());
+    ///
+    /// let wrong = IntegrityCheck::new(Integrity::from_digest([0; 32]));
+    /// let options = CompileOptions::new().integrity(wrong);
+    /// let error = compile_streaming_with(&engine, &wasm[..], options).unwrap_err();
+    /// assert!(matches!(error, Error::Type(TypeError::IntegrityMismatch { .. })), "{error}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "integrity")]
+    pub fn integrity(mut self, check: IntegrityCheck) -> Self {
+        self.integrity = Some(check);
+        self
+    }
+
+    /// Reports progress to `progress` (any `FnMut(ProgressEvent)`): at most
+    /// once per read that delivered bytes, after the compiler took them,
+    /// with the bytes received so far, the module's length if known (a size
+    /// hint, a `Content-Length`), and the section the last byte belongs to.
+    ///
+    /// ```
+    /// use wasmstream::control::{ProgressEvent, Section};
+    /// use wasmstream::{CompileOptions, Config, compile_streaming_with};
+    ///
+    /// let engine = Config::new().engine();
+    /// let wasm = wat::parse_str(r#"(module (func (export "f")))"#)?;
+    /// let mut events = Vec::new();
+    /// let mut window = [0u8; 4];
+    /// let options = CompileOptions::new()
+    ///     .window(&mut window)
+    ///     .size_hint(wasm.len() as u64)
+    ///     .progress(|event: ProgressEvent| events.push(event));
+    /// compile_streaming_with(&engine, &wasm[..], options)?;
+    /// let last = events.last().unwrap();
+    /// assert_eq!((last.received, last.total), (wasm.len() as u64, Some(wasm.len() as u64)));
+    /// assert_eq!(events[0].section, Section::Header);
+    /// assert_eq!(last.section, Section::Code);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn progress<Q: Progress>(self, progress: Q) -> CompileOptions<'w, S, Q, A> {
+        CompileOptions {
+            window: self.window,
+            size_hint: self.size_hint,
+            staging: self.staging,
+            early_link_check: self.early_link_check,
+            progress,
+            abort: self.abort,
+            #[cfg(feature = "integrity")]
+            integrity: self.integrity,
+        }
+    }
+
+    /// Checks `abort` (a `&AtomicBool`, any `FnMut() -> bool`) before each
+    /// read of the blocking and async drivers; once it is true the load
+    /// stops with [`Error::Abort`](crate::Error::Abort) and reads nothing
+    /// further. In async code dropping the future aborts as well, at any
+    /// await point, and frees everything the load held.
+    ///
+    /// ```
+    /// use core::sync::atomic::{AtomicBool, Ordering};
+    /// use wasmstream::{CompileOptions, Config, Error, compile_streaming_with};
+    ///
+    /// let engine = Config::new().engine();
+    /// let wasm = wat::parse_str(r#"(module (func (export "f")))"#)?;
+    /// let cancel = AtomicBool::new(true); // set by an interrupt handler, say
+    /// let options = CompileOptions::new().abort(&cancel);
+    /// let error = compile_streaming_with(&engine, &wasm[..], options).unwrap_err();
+    /// assert!(matches!(error, Error::Abort));
+    /// assert_eq!(error.to_string(), "AbortError: the caller aborted the load");
+    /// # let _ = Ordering::Relaxed;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn abort<B: Abort>(self, abort: B) -> CompileOptions<'w, S, P, B> {
+        CompileOptions {
+            window: self.window,
+            size_hint: self.size_hint,
+            staging: self.staging,
+            early_link_check: self.early_link_check,
+            progress: self.progress,
+            abort,
+            #[cfg(feature = "integrity")]
+            integrity: self.integrity,
+        }
+    }
+
+    /// Splits the options into what a driver needs (see [`DriverParts`]).
     pub(crate) fn into_parts(
         self,
         engine: &Engine,
         source_length: Option<u64>,
-    ) -> (Option<&'w mut [u8]>, StreamingCompiler<S>, bool) {
+    ) -> DriverParts<'w, S, P, A> {
         let mut compiler = StreamingCompiler::with_staging(engine, self.staging);
-        if let Some(length) = self.size_hint.or(source_length) {
+        let total = self.size_hint.or(source_length);
+        if let Some(length) = total {
             compiler = compiler.with_known_length(length);
         }
-        (self.window, compiler, self.early_link_check)
+        let controls = ReadControls::new(self.progress, self.abort, total);
+        #[cfg(feature = "integrity")]
+        let controls = controls.with_integrity(self.integrity);
+        DriverParts {
+            window: self.window,
+            compiler,
+            early_link_check: self.early_link_check,
+            controls,
+        }
     }
+}
+
+/// What a driver takes from [`CompileOptions`].
+pub(crate) struct DriverParts<'w, S: Staging, P, A> {
+    /// The caller's window, if one was chosen.
+    pub(crate) window: Option<&'w mut [u8]>,
+    /// A compiler with the staging and the known length.
+    pub(crate) compiler: StreamingCompiler<S>,
+    /// Whether to link as soon as the import section has arrived.
+    pub(crate) early_link_check: bool,
+    /// The controls of the read loop.
+    pub(crate) controls: ReadControls<P, A>,
 }

@@ -281,6 +281,7 @@ impl<S: Staging> StreamingCompiler<S> {
         let Stage::Section { id, contents, .. } = stage else {
             unreachable!("end_section outside a section");
         };
+        self.last_section = Some(id);
         match contents {
             Contents::Skip(skip) => {
                 if !skip.may_end() {

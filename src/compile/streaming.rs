@@ -12,7 +12,8 @@ use super::leb::LebU32;
 use super::sections::{binary_error, validate_payload};
 use super::unit::Unit;
 use crate::config::{Engine, Limits};
-use crate::error::{CompileError, StreamingError};
+use crate::control::Section;
+use crate::error::{CompileError, Error, StreamingError};
 use crate::instantiate::Module;
 use crate::staging::{Staging, Validated, VecStaging};
 
@@ -144,6 +145,9 @@ pub struct StreamingCompiler<S: Staging = VecStaging> {
     /// The module's shape (import and export order, declared sizes) and,
     /// when asked for, its import declarations (see `imports.rs`).
     pub(super) imports: Option<ImportRecorder>,
+    /// The id of the last section whose last byte has arrived, for
+    /// [`section`](Self::section) between sections.
+    pub(super) last_section: Option<u8>,
 }
 
 impl<S: Staging> core::fmt::Debug for StreamingCompiler<S> {
@@ -215,6 +219,7 @@ impl<S: Staging> StreamingCompiler<S> {
             func_allocations: Some(FuncValidatorAllocations::default()),
             failed: None,
             imports: Some(ImportRecorder::kinds_only()),
+            last_section: None,
         }
     }
 
@@ -537,6 +542,35 @@ impl<S: Staging> StreamingCompiler<S> {
     pub fn finish_with_staging(mut self) -> Result<(Module, S), StreamingError> {
         self.check_end()?;
         self.into_module()
+    }
+
+    /// As [`finish`](Self::finish), with `verify` (the integrity and
+    /// signature check) run after the end checks passed and before the
+    /// staging is finished (a flash install record written) or wasmi sees a
+    /// byte: when it fails, nothing is built.
+    pub(crate) fn finish_verified<E>(
+        mut self,
+        verify: impl FnOnce() -> Result<(), Error<E>>,
+    ) -> Result<Module, Error<E>> {
+        self.check_end()?;
+        verify()?;
+        let (module, staging) = self.into_module()?;
+        drop(staging);
+        Ok(module)
+    }
+
+    /// The section the last byte received belongs to (the header before
+    /// any section), for progress reports.
+    #[inline]
+    pub(crate) fn section(&self) -> Section {
+        let id = match &self.stage {
+            Stage::Preamble => None,
+            Stage::SectionHeader { bytes, len, .. } if *len > 0 => Some(bytes[0]),
+            Stage::SectionHeader { .. } => self.last_section,
+            Stage::Section { id, .. } => Some(*id),
+        };
+        // An id the spec does not define is rejected at its header byte.
+        id.and_then(Section::from_id).unwrap_or(Section::Header)
     }
 
     /// Ends the stream without building wasmi's module: the check of the

@@ -1,7 +1,7 @@
 //! [`validate`]: the JS API's `WebAssembly.validate`, over a stream.
 
-use super::StreamingCompiler;
 use super::driver::{DEFAULT_WINDOW_BYTES, stream_into};
+use super::{ReadControls, StreamingCompiler};
 use crate::config::Engine;
 use crate::error::Error;
 use crate::source::{Source, SourceError};
@@ -39,9 +39,15 @@ pub fn validate<S: Source>(engine: &Engine, source: S) -> Result<(), Error<Sourc
     let mut window = [0u8; DEFAULT_WINDOW_BYTES];
     let mut body = source.into_checked_body()?;
     let mut compiler = StreamingCompiler::new(engine);
-    stream_into(&mut body, &mut compiler, &mut window, S::read_error, |_| {
-        Ok(())
-    })?;
+    let mut controls = ReadControls::none();
+    stream_into(
+        &mut body,
+        &mut compiler,
+        &mut window,
+        &mut controls,
+        S::read_error,
+        |_| Ok(()),
+    )?;
     Ok(compiler.finish_validation()?)
 }
 
@@ -72,6 +78,7 @@ pub async fn validate_async<S: crate::source::AsyncSource>(
         &mut body,
         &mut compiler,
         &mut window,
+        &mut ReadControls::none(),
         S::read_error,
         |_| Ok(()),
     )

@@ -189,13 +189,16 @@ impl<'i, T: 'static> StreamingLink<'i, T> {
         Ok(())
     }
 
-    /// Finishes compiling and instantiates.
+    /// Finishes compiling — `verify` (the integrity check) runs after the
+    /// end checks, before the staging finishes or wasmi sees a byte — and
+    /// instantiates.
     pub(crate) fn finish<E, S: Staging>(
         self,
         store: impl AsContextMut<Data = T>,
         compiler: StreamingCompiler<S>,
+        verify: impl FnOnce() -> Result<(), Error<E>>,
     ) -> Result<Instantiated, Error<E>> {
-        let module = compiler.finish()?;
+        let module = compiler.finish_verified(verify)?;
         let instance = instantiate_module(store, &module, self.imports)?;
         Ok(Instantiated { module, instance })
     }

@@ -4,7 +4,8 @@
 use wasmi::AsContextMut;
 
 use super::{Instantiated, StreamingLink};
-use crate::compile::{CompileOptions, DEFAULT_WINDOW_BYTES, stream_into};
+use crate::compile::{CompileOptions, DEFAULT_WINDOW_BYTES, DriverParts, stream_into};
+use crate::control::{Abort, Progress};
 use crate::error::Error;
 use crate::link::Imports;
 use crate::source::{Source, SourceError};
@@ -80,14 +81,19 @@ pub fn instantiate_streaming<T: 'static, S: Source>(
 /// # Panics
 ///
 /// As [`instantiate_streaming`].
-pub fn instantiate_streaming_with<T: 'static, S: Source, U: Staging>(
+pub fn instantiate_streaming_with<T: 'static, S: Source, U: Staging, P: Progress, A: Abort>(
     store: impl AsContextMut<Data = T>,
     source: S,
     imports: &Imports<T>,
-    options: CompileOptions<'_, U>,
+    options: CompileOptions<'_, U, P, A>,
 ) -> Result<Instantiated, Error<SourceError<S>>> {
     let length = source.known_length();
-    let (window, compiler, early_link_check) = options.into_parts(imports.engine(), length);
+    let DriverParts {
+        window,
+        compiler,
+        early_link_check,
+        mut controls,
+    } = options.into_parts(imports.engine(), length);
     let (mut link, mut compiler) =
         StreamingLink::new(store.as_context(), imports, compiler, early_link_check)?;
     let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
@@ -97,8 +103,9 @@ pub fn instantiate_streaming_with<T: 'static, S: Source, U: Staging>(
         &mut body,
         &mut compiler,
         window,
+        &mut controls,
         S::read_error,
         |compiler| link.after_feed(compiler, store.as_context()),
     )?;
-    link.finish(store, compiler)
+    link.finish(store, compiler, || controls.verify())
 }

@@ -4,7 +4,8 @@
 use wasmi::AsContextMut;
 
 use super::{Instantiated, StreamingLink};
-use crate::compile::{CompileOptions, DEFAULT_WINDOW_BYTES, stream_into_async};
+use crate::compile::{CompileOptions, DEFAULT_WINDOW_BYTES, DriverParts, stream_into_async};
+use crate::control::{Abort, Progress};
 use crate::error::Error;
 use crate::link::Imports;
 use crate::source::{AsyncSource, AsyncSourceError};
@@ -56,14 +57,25 @@ pub async fn instantiate_streaming_async<T: 'static, S: AsyncSource>(
 /// # Panics
 ///
 /// As [`instantiate_streaming`](crate::instantiate_streaming).
-pub async fn instantiate_streaming_with_async<T: 'static, S: AsyncSource, U: Staging>(
+pub async fn instantiate_streaming_with_async<
+    T: 'static,
+    S: AsyncSource,
+    U: Staging,
+    P: Progress,
+    A: Abort,
+>(
     store: impl AsContextMut<Data = T>,
     source: S,
     imports: &Imports<T>,
-    options: CompileOptions<'_, U>,
+    options: CompileOptions<'_, U, P, A>,
 ) -> Result<Instantiated, Error<AsyncSourceError<S>>> {
     let length = source.known_length();
-    let (window, compiler, early_link_check) = options.into_parts(imports.engine(), length);
+    let DriverParts {
+        window,
+        compiler,
+        early_link_check,
+        mut controls,
+    } = options.into_parts(imports.engine(), length);
     let (mut link, mut compiler) =
         StreamingLink::new(store.as_context(), imports, compiler, early_link_check)?;
     let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
@@ -73,9 +85,10 @@ pub async fn instantiate_streaming_with_async<T: 'static, S: AsyncSource, U: Sta
         &mut body,
         &mut compiler,
         window,
+        &mut controls,
         S::read_error,
         |compiler| link.after_feed(compiler, store.as_context()),
     )
     .await?;
-    link.finish(store, compiler)
+    link.finish(store, compiler, || controls.verify())
 }
