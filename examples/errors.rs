@@ -48,6 +48,7 @@ fn show<E: Display>(what: &str, result: Result<Instantiated, Error<E>>) {
         Error::Link(_) => "LinkError",
         Error::Runtime(_) => "RuntimeError",
         Error::Staging(_) => "StagingError",
+        Error::Abort => "AbortError",
         Error::Io(_) => "Io",
     };
     println!("{kind:<13} {what}\n              {error}");

@@ -28,6 +28,15 @@
 //! [`LinkError`] that names it (`import #1 "env" "f": imported function has
 //! type (i32) -> (), module wants (i64) -> ()`).
 //!
+//! ## Integrity, signatures, progress and abort
+//!
+//! The `integrity` module (features `integrity`, `signature`) checks the SHA-256 of
+//! every streamed byte against SRI metadata or a digest, and an Ed25519
+//! signature of that digest, before wasmi builds anything; a failure is a
+//! [`TypeError`]. [`control`] has the progress callback, the abort condition
+//! ([`Error::Abort`], the JS `AbortError`) and the bounded retry of
+//! interrupted reads that the drivers use.
+//!
 //! ## Memory
 //!
 //! Peak RAM is the read window (fixed, chosen by the caller), the staged
@@ -42,8 +51,11 @@ extern crate std;
 
 mod compile;
 mod config;
+pub mod control;
 mod error;
 mod instantiate;
+#[cfg(feature = "integrity")]
+pub mod integrity;
 pub mod link;
 mod source;
 pub mod staging;
@@ -66,6 +78,8 @@ pub use instantiate::{
 #[cfg(feature = "async")]
 pub use instantiate::{instantiate_streaming_async, instantiate_streaming_with_async};
 pub use link::{Definition, HostFunc, Imports, IntoHostFunc, Namespace};
+#[cfg(feature = "http")]
+pub use source::http;
 #[cfg(feature = "async")]
 pub use source::{AsyncSource, AsyncSourceError};
 pub use source::{Response, Source, SourceError};

@@ -27,7 +27,24 @@ fn main() {
 
     let guest = "guest/crc32.wat";
     let wasm = wat::parse_file(guest).unwrap_or_else(|e| panic!("{guest}: {e}"));
-    fs::write(out.join("crc32.wasm"), wasm).expect("write crc32.wasm");
+    fs::write(out.join("crc32.wasm"), &wasm).expect("write crc32.wasm");
+    // The same module as a chunked HTTP/1.1 response (features `http`,
+    // `reqwless*`); reqwless reads neither chunk extensions nor trailers.
+    let (extension, trailer) = if env::var_os("CARGO_FEATURE_REQWLESS_CLIENT").is_some() {
+        ("", "")
+    } else {
+        (";ext=1", "X-Trailer: 1\r\n")
+    };
+    let mut http = b"HTTP/1.1 200 OK\r\nContent-Type: application/wasm\r\n\
+        Transfer-Encoding: chunked\r\n\r\n"
+        .to_vec();
+    for chunk in wasm.chunks(100) {
+        http.extend_from_slice(format!("{:x}{extension}\r\n", chunk.len()).as_bytes());
+        http.extend_from_slice(chunk);
+        http.extend_from_slice(b"\r\n");
+    }
+    http.extend_from_slice(format!("0\r\n{trailer}\r\n").as_bytes());
+    fs::write(out.join("crc32.http"), http).expect("write crc32.http");
     println!("cargo:rerun-if-changed={guest}");
     println!("cargo:rerun-if-changed=build.rs");
 }

@@ -65,17 +65,19 @@ pub fn compile_streaming_with_window<S: Source>(
 ) -> Result<Module, Error<SourceError<S>>> {
     let mut body = source.into_checked_body()?;
     let mut compiler = StreamingCompiler::new(engine);
-    stream_into(&mut body, &mut compiler, window, |_| Ok(()))?;
+    stream_into(&mut body, &mut compiler, window, S::read_error, |_| Ok(()))?;
     Ok(compiler.finish()?)
 }
 
 /// The read loop every blocking driver runs: reads `body` through `window`
 /// into `compiler` until the stream ends, calling `after_feed` after each
-/// read that delivered bytes (instantiation checks imports there).
+/// read that delivered bytes (instantiation checks imports there); a failed
+/// read is reported as the source's `read_error` says.
 pub(crate) fn stream_into<R: Read>(
     body: &mut R,
     compiler: &mut StreamingCompiler,
     window: &mut [u8],
+    read_error: fn(R::Error) -> Error<R::Error>,
     mut after_feed: impl FnMut(&StreamingCompiler) -> Result<(), Error<R::Error>>,
 ) -> Result<(), Error<R::Error>> {
     let mut one_byte = [0u8; 1];
@@ -83,7 +85,7 @@ pub(crate) fn stream_into<R: Read>(
     loop {
         let want = compiler.wanted().min(window.len());
         let result = body.read(&mut window[..want]);
-        if !feed_read(compiler, &window[..want], result)? {
+        if !feed_read(compiler, &window[..want], result, read_error)? {
             return Ok(());
         }
         after_feed(compiler)?;
@@ -103,6 +105,7 @@ pub(crate) fn feed_read<E: embedded_io::Error>(
     compiler: &mut StreamingCompiler,
     window: &[u8],
     result: Result<usize, E>,
+    read_error: fn(E) -> Error<E>,
 ) -> Result<bool, Error<E>> {
     match result {
         Ok(0) => Ok(false),
@@ -111,6 +114,6 @@ pub(crate) fn feed_read<E: embedded_io::Error>(
             Ok(true)
         }
         Err(e) if e.kind() == ErrorKind::Interrupted => Ok(true),
-        Err(e) => Err(Error::Io(e)),
+        Err(e) => Err(read_error(e)),
     }
 }

@@ -57,7 +57,7 @@ pub async fn compile_streaming_with_window_async<S: AsyncSource>(
 ) -> Result<Module, Error<AsyncSourceError<S>>> {
     let mut body = source.into_checked_body()?;
     let mut compiler = StreamingCompiler::new(engine);
-    stream_into_async(&mut body, &mut compiler, window, |_| Ok(())).await?;
+    stream_into_async(&mut body, &mut compiler, window, S::read_error, |_| Ok(())).await?;
     Ok(compiler.finish()?)
 }
 
@@ -66,6 +66,7 @@ pub(crate) async fn stream_into_async<R: Read>(
     body: &mut R,
     compiler: &mut StreamingCompiler,
     window: &mut [u8],
+    read_error: fn(R::Error) -> Error<R::Error>,
     mut after_feed: impl FnMut(&StreamingCompiler) -> Result<(), Error<R::Error>>,
 ) -> Result<(), Error<R::Error>> {
     let mut one_byte = [0u8; 1];
@@ -73,7 +74,7 @@ pub(crate) async fn stream_into_async<R: Read>(
     loop {
         let want = compiler.wanted().min(window.len());
         let result = body.read(&mut window[..want]).await;
-        if !feed_read(compiler, &window[..want], result)? {
+        if !feed_read(compiler, &window[..want], result, read_error)? {
             return Ok(());
         }
         after_feed(compiler)?;

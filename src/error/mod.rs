@@ -16,7 +16,8 @@ pub use type_error::TypeError;
 use crate::staging::StagingError;
 
 /// Everything `compile_streaming`, `instantiate` and `instantiate_streaming`
-/// can fail with: the JS API's error kinds, plus `Io` for the reader's error.
+/// can fail with: the JS API's error kinds, the DOM's `AbortError`, plus
+/// `Staging` for the staging sink and `Io` for the reader's error.
 ///
 /// `E` is the reader's error type (`core::convert::Infallible` where nothing
 /// is read).
@@ -43,6 +44,10 @@ pub enum Error<E> {
     /// A trap while instantiating (start function, out-of-bounds segment),
     /// or a resource limit of the store broken.
     Runtime(RuntimeError),
+    /// The caller aborted the load (the JS `AbortError`): its
+    /// [`Abort`](crate::control::Abort) condition turned true between reads.
+    /// Nothing further was read, compiled or run.
+    Abort,
     /// The staging sink (a heap buffer, flash) failed or is full; it names
     /// the offset.
     Staging(StagingError),
@@ -57,6 +62,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
             Error::Compile(e) => fmt::Display::fmt(e, f),
             Error::Link(e) => fmt::Display::fmt(e, f),
             Error::Runtime(e) => fmt::Display::fmt(e, f),
+            Error::Abort => f.write_str("AbortError: the caller aborted the load"),
             Error::Staging(e) => fmt::Display::fmt(e, f),
             Error::Io(e) => write!(f, "read error: {e}"),
         }

@@ -91,8 +91,12 @@ pub fn instantiate_streaming_with<T: 'static, S: Source>(
         compiler.reserve(bytes);
     }
     let mut body = source.into_checked_body()?;
-    stream_into(&mut body, &mut compiler, window, |compiler| {
-        link.after_feed(compiler, store.as_context())
-    })?;
+    stream_into(
+        &mut body,
+        &mut compiler,
+        window,
+        S::read_error,
+        |compiler| link.after_feed(compiler, store.as_context()),
+    )?;
     link.finish(store, compiler)
 }

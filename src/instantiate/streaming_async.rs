@@ -69,9 +69,13 @@ pub async fn instantiate_streaming_with_async<T: 'static, S: AsyncSource>(
         compiler.reserve(bytes);
     }
     let mut body = source.into_checked_body()?;
-    stream_into_async(&mut body, &mut compiler, window, |compiler| {
-        link.after_feed(compiler, store.as_context())
-    })
+    stream_into_async(
+        &mut body,
+        &mut compiler,
+        window,
+        S::read_error,
+        |compiler| link.after_feed(compiler, store.as_context()),
+    )
     .await?;
     link.finish(store, compiler)
 }

@@ -1,11 +1,13 @@
 //! Where module bytes come from: any `embedded_io::Read`, or a [`Response`]
 //! that also carries the HTTP status and `Content-Type` the Web API checks.
 
+#[cfg(feature = "http")]
+pub mod http;
 mod response;
 
 pub use response::Response;
 
-use crate::error::TypeError;
+use crate::error::{Error, TypeError};
 
 /// A source of module bytes for the blocking drivers: any
 /// [`embedded_io::Read`] (an OK `application/wasm` response), or a
@@ -40,6 +42,49 @@ pub trait Source {
     /// # Ok::<(), wasmstream::TypeError>(())
     /// ```
     fn into_checked_body(self) -> Result<Self::Body, TypeError>;
+
+    /// How the drivers report a failed read of the body: [`Error::Io`] with
+    /// the reader's error unchanged, unless the source knows better — an
+    /// [`HttpResponse`](crate::http::HttpResponse) reports a body that breaks
+    /// its HTTP framing (shorter than its `Content-Length`, a malformed
+    /// chunk) as the Fetch spec's network error, [`Error::Type`].
+    ///
+    /// ```
+    /// use wasmstream::std_io::FromStd;
+    /// use wasmstream::{Error, Source};
+    ///
+    /// // A bare reader's error is passed on unchanged.
+    /// let timeout = std::io::Error::from(std::io::ErrorKind::TimedOut);
+    /// let error = <FromStd<std::net::TcpStream> as Source>::read_error(timeout);
+    /// assert!(matches!(error, Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut));
+    ///
+    /// // A truncated HTTP body is a TypeError.
+    /// use wasmstream::http::{BodyError, HttpResponse};
+    /// use wasmstream::TypeError;
+    /// let short = BodyError::Protocol(TypeError::BodyTooShort { expected: 9, received: 2 });
+    /// let error = <HttpResponse<&[u8]> as Source>::read_error(short);
+    /// assert!(matches!(error, Error::Type(TypeError::BodyTooShort { .. })));
+    /// ```
+    fn read_error(error: SourceError<Self>) -> Error<SourceError<Self>> {
+        Error::Io(error)
+    }
+
+    /// The body's length, when the source knows it in advance (an HTTP
+    /// `Content-Length`); `None` for a bare reader.
+    ///
+    /// ```
+    /// use wasmstream::Source;
+    /// use wasmstream::http::HttpResponse;
+    ///
+    /// assert_eq!((&b"\0asm"[..]).known_length(), None);
+    /// let stream = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n\0asm";
+    /// let response = HttpResponse::read(&stream[..], &mut [0; 64])?;
+    /// assert_eq!(Source::known_length(&response), Some(4));
+    /// # Ok::<(), wasmstream::Error<core::convert::Infallible>>(())
+    /// ```
+    fn known_length(&self) -> Option<u64> {
+        None
+    }
 }
 
 impl<R: embedded_io::Read> Source for R {
@@ -100,6 +145,39 @@ pub trait AsyncSource {
     /// assert_eq!(error, Some(TypeError::WrongContentType { found: "text/plain".into() }));
     /// ```
     fn into_checked_body(self) -> Result<Self::Body, TypeError>;
+
+    /// How the async drivers report a failed read of the body; see
+    /// [`Source::read_error`].
+    ///
+    /// ```
+    /// use wasmstream::http::{BodyError, HttpResponse};
+    /// use wasmstream::{AsyncSource, Error, TypeError};
+    ///
+    /// let bad_chunk = TypeError::BadChunkedBody { offset: 3, problem: "chunk size is not hexadecimal" };
+    /// let error = <HttpResponse<&[u8]> as AsyncSource>::read_error(BodyError::Protocol(bad_chunk));
+    /// assert!(matches!(error, Error::Type(TypeError::BadChunkedBody { offset: 3, .. })));
+    /// ```
+    fn read_error(error: AsyncSourceError<Self>) -> Error<AsyncSourceError<Self>> {
+        Error::Io(error)
+    }
+
+    /// The body's length, when the source knows it in advance; see
+    /// [`Source::known_length`].
+    ///
+    /// ```
+    /// use wasmstream::AsyncSource;
+    /// use wasmstream::http::HttpResponse;
+    ///
+    /// let stream = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n\0asm";
+    /// let mut head = [0; 64];
+    /// let reading = HttpResponse::read_async(&stream[..], &mut head);
+    /// let response = embassy_futures::block_on(reading)?;
+    /// assert_eq!(AsyncSource::known_length(&response), Some(4));
+    /// # Ok::<(), wasmstream::Error<core::convert::Infallible>>(())
+    /// ```
+    fn known_length(&self) -> Option<u64> {
+        None
+    }
 }
 
 #[cfg(feature = "async")]

@@ -165,7 +165,7 @@ impl<B> Response<B> {
 
 /// Strips leading and trailing HTTP tab or space bytes (0x09, 0x20), as the
 /// Web API does; other whitespace (CR, LF, NBSP) stays and fails the match.
-fn trim_http_whitespace(value: &[u8]) -> &[u8] {
+pub(crate) fn trim_http_whitespace(value: &[u8]) -> &[u8] {
     let is_http_ws = |b: &u8| *b == b'\t' || *b == b' ';
     let start = value
         .iter()

@@ -588,6 +588,7 @@ fn widen(error: Error<std::convert::Infallible>) -> Error<ErrorKind> {
         Error::Link(e) => Error::Link(e),
         Error::Runtime(e) => Error::Runtime(e),
         Error::Staging(e) => Error::Staging(e),
+        Error::Abort => Error::Abort,
         Error::Io(never) => match never {},
     }
 }

@@ -45,6 +45,13 @@ impl ErrorType for FlashReader {
     type Error = Infallible;
 }
 
+#[cfg(feature = "reqwless-client")]
+impl embedded_io_async::Read for FlashReader {
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Infallible> {
+        Read::read(self, buf)
+    }
+}
+
 impl Read for FlashReader {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, Infallible> {
         let rest = &self.bytes[self.position..];

@@ -12,6 +12,10 @@ use crate::cost::Mark;
 /// `static` in `.rodata`, so they stay in flash.
 pub static GUEST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/crc32.wasm"));
 
+/// The same module as a chunked HTTP/1.1 response, as a server would send it.
+#[cfg(any(feature = "http", feature = "reqwless-client"))]
+pub static GUEST_HTTP: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/crc32.http"));
+
 /// The guest's linear memory, in bytes (16 KiB of 1-byte pages).
 pub const GUEST_MEMORY_BYTES: usize = 16 * 1024;
 /// Where the standard check input "123456789" sits in guest memory.

@@ -70,9 +70,21 @@ pub fn load(
     let options = InstantiateOptions::new()
         .window(&mut window)
         .module_size(reader.image_size());
+    // With `http`, the module arrives as a chunked HTTP/1.1 response.
+    #[cfg(feature = "http")]
+    let mut head = [0u8; 128];
+    #[cfg(feature = "http")]
+    let reader = {
+        *reader = FlashReader::new(guest::GUEST_HTTP);
+        wasmstream::http::HttpResponse::read(reader, &mut head).map_err(|e| e.to_string())?
+    };
+    #[cfg(feature = "reqwless-client")]
+    return load_with_reqwless(engine, store, reader, options);
+    #[cfg(not(feature = "reqwless-client"))]
     let Instantiated { module, instance } =
         instantiate_streaming_with(store, reader, &imports(engine), options)
             .map_err(|e| e.to_string())?;
+    #[cfg(not(feature = "reqwless-client"))]
     Ok((module, instance))
 }
 
@@ -95,4 +107,45 @@ pub fn link_error(engine: &Engine, reader: &mut FlashReader) -> Result<String, S
         Err(other) => Err(format!("expected a link error, got: {other}")),
         Ok(_) => Err("linking a wrong env.log succeeded".into()),
     }
+}
+
+/// The module as a chunked HTTP/1.1 response read by reqwless's
+/// `Response::read`, then streamed by the async driver — through
+/// `wasmstream::http::from_reqwless` (feature `reqwless`) or a hand-written
+/// `Response` (feature `reqwless-manual`).
+#[cfg(feature = "reqwless-client")]
+fn load_with_reqwless(
+    engine: &Engine,
+    store: &mut Store<Host>,
+    reader: &mut FlashReader,
+    options: InstantiateOptions<'_>,
+) -> Result<(Module, Instance), String> {
+    *reader = FlashReader::new(guest::GUEST_HTTP);
+    embassy_futures::block_on(async {
+        let mut head = [0u8; 256];
+        let method = reqwless::request::Method::GET;
+        let response = reqwless::response::Response::read(reader, method, &mut head)
+            .await
+            .map_err(|e| e.to_string())?;
+        #[cfg(feature = "reqwless")]
+        let source = wasmstream::http::from_reqwless(response);
+        #[cfg(not(feature = "reqwless"))]
+        let source = {
+            let status = response.status.0;
+            let is_wasm = response.headers().any(|(name, value)| {
+                name.eq_ignore_ascii_case("content-type") && value == b"application/wasm"
+            });
+            let content_type: Option<&[u8]> = if is_wasm {
+                Some(b"application/wasm")
+            } else {
+                None
+            };
+            wasmstream::Response::new(status, content_type, response.body().reader())
+        };
+        let Instantiated { module, instance } =
+            wasmstream::instantiate_streaming_with_async(store, source, &imports(engine), options)
+                .await
+                .map_err(|e| e.to_string())?;
+        Ok((module, instance))
+    })
 }
