@@ -13,6 +13,8 @@ use wasmstream::{
 
 use crate::flash::FlashReader;
 use crate::guest::{self, Host};
+use crate::kernels::Framed;
+use crate::uart::Uart;
 
 /// The engine type this loader works with.
 pub type Engine = wasmstream::Engine;
@@ -34,8 +36,8 @@ pub fn engine() -> Engine {
         // Reject any module bigger than the firmware is built to host, at
         // the byte whose declared size proves it, before reserving anything.
         .limits(Limits {
-            max_module_bytes: 8 * 1024,
-            max_section_bytes: 4 * 1024,
+            max_module_bytes: 128 * 1024,
+            max_section_bytes: 96 * 1024,
             max_function_body_bytes: 1024,
         })
         // wasmi's value stack: 1 KiB at first, never more than 8 KiB of heap
@@ -148,4 +150,29 @@ fn load_with_reqwless(
                 .map_err(|e| e.to_string())?;
         Ok((module, instance))
     })
+}
+
+/// The big guest, the wasmstream way: streamed from the UART, one byte per
+/// read, validated while it arrives, then instantiated (no imports). The
+/// staged module waits in RAM (`VecStaging`, reserved once from the
+/// announced length). Returns what happened, for the log.
+#[inline(never)]
+pub fn receive_kernels(
+    engine: &Engine,
+    store: &mut Store<Host>,
+    uart: &mut Uart,
+) -> Result<(Module, Instance, &'static str), String> {
+    let mut framed = Framed::receive(uart);
+    let mut window = [0u8; 1];
+    let options = InstantiateOptions::new()
+        .window(&mut window)
+        .module_size(framed.length());
+    let Instantiated { module, instance } =
+        instantiate_streaming_with(store, &mut framed, &Imports::new(engine), options)
+            .map_err(|e| e.to_string())?;
+    Ok((
+        module,
+        instance,
+        "streamed from the UART, validated while it arrived",
+    ))
 }
