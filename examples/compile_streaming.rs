@@ -10,10 +10,11 @@
 //! The module arrives through a reader that hands out at most 7 bytes per
 //! read, like a slow UART; it is compiled while it arrives.
 
+use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 
 use wasmstream::wasmi::Store;
-use wasmstream::{Config, Imports, compile_streaming, instantiate};
+use wasmstream::{Config, Error, Imports, RuntimeError, compile_streaming, instantiate};
 
 /// The text of MDN's `simple.wasm`.
 const SIMPLE_WAT: &str = r#"
@@ -45,14 +46,25 @@ impl embedded_io::Read for Trickle<'_> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let wasm = wat::parse_str(SIMPLE_WAT)?;
-    let engine = Config::new().engine();
-
     let source = Trickle {
         bytes: &wasm,
         max_read: 7,
     };
+    let received = compile_then_instantiate(source)?;
+    assert_eq!(received, [42]);
+    Ok(())
+}
+
+/// compileStreaming, then instantiate, then a call: one function, one error
+/// type, `?` throughout (the reader's error type is `Infallible` here; a
+/// `std::io::Read` would make it `std::io::Error`).
+fn compile_then_instantiate(source: Trickle<'_>) -> Result<Vec<i32>, Error<Infallible>> {
+    let engine = Config::new().engine();
     let module = compile_streaming(&engine, source)?;
-    println!("compiled {} bytes while streaming", wasm.len());
+    println!(
+        "compiled while streaming: {} imports",
+        module.imports().len()
+    );
 
     let received = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&received);
@@ -64,9 +76,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     let mut store = Store::new(&engine, ());
     let instance = instantiate(&mut store, &module, &imports)?;
-    let exported = instance.get_typed_func::<(), ()>(&store, "exported_func")?;
-    exported.call(&mut store, ())?;
+    // A trap in a later call is wasmi's error; it is a RuntimeError too.
+    let exported = instance
+        .get_typed_func::<(), ()>(&store, "exported_func")
+        .map_err(RuntimeError::new)?;
+    exported.call(&mut store, ()).map_err(RuntimeError::new)?;
 
-    assert_eq!(*received.lock().expect("log lock"), [42]);
-    Ok(())
+    let received = received.lock().expect("log lock").clone();
+    Ok(received)
 }

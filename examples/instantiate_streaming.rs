@@ -75,7 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         body.reads,
         module
             .exports()
-            .map(|export| export.name())
+            .map(|(name, _)| name)
             .collect::<Vec<_>>()
             .join(", ")
     );

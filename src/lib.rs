@@ -18,7 +18,7 @@
 //!     local.get 0 local.get 1 i32.add))"#)?;
 //! // Any embedded_io::Read works; a byte slice is the simplest.
 //! let module = compile_streaming(&engine, &wasm[..])?;
-//! assert!(module.get_export("add").is_some());
+//! assert!(module.wasmi().get_export("add").is_some());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -42,7 +42,20 @@
 //! Peak RAM is the read window (fixed, chosen by the caller), the staged
 //! module (every section but skipped custom sections) and wasmi's module.
 //! See `docs/memory.md` in the repository.
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `std` | yes | [`std_io::FromStd`] to read `std::io::Read` values; std error impls in wasmi |
+//! | `async` | yes | the `_async` twins over `embedded_io_async::Read` |
+//! | `memory64` | no | the memory64 proposal, in wasmi and in `Config` |
+//! | `simd` | no | the SIMD and relaxed-SIMD proposals, in wasmi and in `Config` |
+//! | `portable-dispatch` | no | wasmi's loop dispatch on every target (forced on RISC-V) |
+//! | `indirect-dispatch` | no | wasmi's compact bytecode: less RAM per function, slower |
+//! | `defmt` | no | `defmt::Format` for every error type |
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 extern crate alloc;
@@ -62,17 +75,17 @@ pub mod staging;
 
 pub use compile::{
     DEFAULT_WINDOW_BYTES, ImportDeclaration, StreamingCompiler, compile_streaming,
-    compile_streaming_with_window,
+    compile_streaming_with_window, validate,
 };
 #[cfg(feature = "async")]
-pub use compile::{compile_streaming_async, compile_streaming_with_window_async};
+pub use compile::{compile_streaming_async, compile_streaming_with_window_async, validate_async};
 pub use config::{CompilationMode, Config, Engine, Limits, ResourceLimits};
 pub use error::{
     CompileError, Error, LimitExceeded, LinkError, LinkErrorReason, RuntimeError, TypeError,
 };
 pub use error::{ExternKind, IndexType};
 pub use instantiate::{
-    InstantiateOptions, Instantiated, instantiate, instantiate_streaming,
+    InstantiateOptions, Instantiated, Module, ModuleImports, instantiate, instantiate_streaming,
     instantiate_streaming_with,
 };
 #[cfg(feature = "async")]
@@ -86,9 +99,9 @@ pub use source::{Response, Source, SourceError};
 #[cfg(feature = "flash")]
 pub use staging::{FlashStaging, load_installed};
 pub use staging::{Staging, StagingError, VecStaging};
-/// wasmi, re-exported: `Store`, `Func`, `Val`, `Module`, `Instance` …
+/// wasmi, re-exported: `Store`, `Func`, `Val`, `Instance` …
 pub use wasmi;
-pub use wasmi::{Instance, Module};
+pub use wasmi::Instance;
 
 /// Reading from `std::io::Read` values (a `File`, a `TcpStream`).
 ///
@@ -104,3 +117,8 @@ pub use wasmi::{Instance, Module};
 pub mod std_io {
     pub use embedded_io_adapters::std::FromStd;
 }
+
+/// The README's code, compiled and run as doctests.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -72,7 +72,7 @@ fn check(name: &str, bytes: &[u8], rng: &mut Rng) -> bool {
     match (ours, wasmi_outcome(&engine, bytes)) {
         (Ok(module), Ok(expected)) => {
             assert_eq!(
-                Shape::of(&module),
+                Shape::of(module.wasmi()),
                 expected,
                 "{context}: imports/exports differ"
             );

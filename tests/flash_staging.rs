@@ -15,7 +15,7 @@ use wasmstream::staging::{
     FlashOperation, FlashStaging, InstallError, RECORD_BYTES, Staging, StagingError, Validated,
     load_installed,
 };
-use wasmstream::wasmi::Store;
+use wasmstream::wasmi::{self, Store};
 use wasmstream::{Config, Engine, Imports, Module, instantiate};
 
 /// A valid module exporting `name` (returns `value`), with `filler` bytes
@@ -40,7 +40,7 @@ fn stage<'s, F: NorFlash>(
     chunk: usize,
     hint: bool,
 ) -> Result<&'s [u8], StagingError> {
-    Module::new(engine, wasm).expect("test modules are valid");
+    wasmi::Module::new(engine, wasm).expect("test modules are valid");
     staging.begin(hint.then_some(wasm.len() as u64))?;
     for piece in wasm.chunks(chunk) {
         staging.write(piece)?;
@@ -52,7 +52,9 @@ fn stage<'s, F: NorFlash>(
 /// Calls the installed module's export `name`.
 fn call(engine: &Engine, module: &Module, name: &str) -> i32 {
     let mut store = Store::new(engine, ());
-    let instance = instantiate(&mut store, module, &Imports::new(engine)).unwrap();
+    let instance =
+        instantiate::<_, std::convert::Infallible>(&mut store, module, &Imports::new(engine))
+            .unwrap();
     let f = instance.get_typed_func::<(), i32>(&store, name).unwrap();
     f.call(&mut store, ()).unwrap()
 }
@@ -490,7 +492,7 @@ fn staged_not_finished(
     wasm: &[u8],
 ) -> FlashStaging<NorFlashDouble<4, 4096>> {
     let mut staging = staging(flash, address, 4 * 4096);
-    Module::new(&Config::new().engine(), wasm).unwrap();
+    wasmi::Module::new(&Config::new().engine(), wasm).unwrap();
     staging.begin(None).unwrap();
     staging.write(wasm).unwrap();
     staging
@@ -674,7 +676,7 @@ proptest! {
         let contents = |sizes: &[usize]| {
             let flash = NorFlashDouble::<8, 1024>::new(16 * 1024);
             let mut staging = staging(&flash, 1024, 8 * 1024);
-            Module::new(&engine, &wasm).unwrap();
+            wasmi::Module::new(&engine, &wasm).unwrap();
             staging.begin(None).unwrap();
             let mut rest = &wasm[..];
             for size in sizes.iter().cycle() {

@@ -437,6 +437,6 @@ fn compile_streaming_takes_an_http_response_too() {
     let response = HttpResponse::read(stream, &mut [0; 128]).unwrap();
     assert_eq!(response.content_length(), Some(wasm.len() as u64));
     let module = compile_streaming(&Config::new().engine(), response).unwrap();
-    assert!(module.get_export("exported_func").is_some());
+    assert!(module.wasmi().get_export("exported_func").is_some());
     server.join();
 }

@@ -1,6 +1,7 @@
 //! `instantiate` and `instantiate_streaming` through the public API: the MDN
 //! example, reuse of modules and import objects, and instantiation traps.
 
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
 
@@ -58,7 +59,7 @@ fn mdn_instantiate_streaming_example() {
     });
     let Instantiated { module, instance } =
         instantiate_streaming(&mut store, source, &imports).unwrap();
-    assert!(module.get_export("exported_func").is_some());
+    assert!(module.wasmi().get_export("exported_func").is_some());
     instance
         .get_typed_func::<(), ()>(&store, "exported_func")
         .unwrap()
@@ -81,8 +82,8 @@ fn a_module_instantiates_twice_with_separate_state() {
     let module = compile_streaming(&engine, &wasm[..]).unwrap();
     let imports = Imports::new(&engine);
     let mut store = Store::new(&engine, ());
-    let first = instantiate(&mut store, &module, &imports).unwrap();
-    let second = instantiate(&mut store, &module, &imports).unwrap();
+    let first = instantiate::<_, Infallible>(&mut store, &module, &imports).unwrap();
+    let second = instantiate::<_, Infallible>(&mut store, &module, &imports).unwrap();
     let bump_first = first.get_typed_func::<(), i32>(&store, "bump").unwrap();
     let bump_second = second.get_typed_func::<(), i32>(&store, "bump").unwrap();
     assert_eq!(bump_first.call(&mut store, ()).unwrap(), 1);
@@ -106,7 +107,7 @@ fn one_import_object_serves_two_stores() {
         Store::new(&engine, Vec::new()),
     ];
     for (calls, store) in stores.iter_mut().enumerate() {
-        let instance = instantiate(&mut *store, &module, &imports).unwrap();
+        let instance = instantiate::<_, Infallible>(&mut *store, &module, &imports).unwrap();
         let run = instance
             .get_typed_func::<(), ()>(&*store, "exported_func")
             .unwrap();
@@ -322,7 +323,7 @@ fn wasmi_import_mismatch_displays_in_one_line() {
         ([func.into(), wrong_kind.into()], "f"),
         ([right_func.into(), wrong_kind.into()], "g"),
     ] {
-        let error = wasmstream::wasmi::Instance::new(&mut store, &module, &externs)
+        let error = wasmstream::wasmi::Instance::new(&mut store, module.wasmi(), &externs)
             .expect_err("mismatched imports");
         let message = wasmstream::RuntimeError::new(error).to_string();
         assert_eq!(

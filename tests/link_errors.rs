@@ -230,6 +230,17 @@ fn global_mutability() {
         error.to_string(),
         r#"link error: import #0 "env" "g": imported global is immutable, module wants a mutable global"#
     );
+    let error = link_error(
+        r#"(module (import "env" "g" (global i32)))"#,
+        |store, imports| {
+            let global = Global::new(&mut *store, Val::I32(1), Mutability::Var);
+            imports.define("env", "g", global);
+        },
+    );
+    assert_eq!(
+        error.to_string(),
+        r#"link error: import #0 "env" "g": imported global is mutable, module wants an immutable global"#
+    );
 }
 
 #[test]
@@ -272,11 +283,12 @@ fn memory_minimum_counts_the_current_size() {
     let mut imports = Imports::new(&engine);
     imports.define("env", "memory", memory);
     assert!(matches!(
-        instantiate(&mut store, &module, &imports),
+        instantiate::<_, Infallible>(&mut store, &module, &imports),
         Err(Error::Link(_))
     ));
     memory.grow(&mut store, 1).unwrap();
-    instantiate(&mut store, &module, &imports).expect("the grown memory is large enough");
+    instantiate::<_, Infallible>(&mut store, &module, &imports)
+        .expect("the grown memory is large enough");
 }
 
 #[test]
@@ -352,7 +364,7 @@ fn memory_with_the_same_custom_page_size_links() {
     let memory = Memory::new(&mut store, ty.build().unwrap()).unwrap();
     let mut imports = Imports::new(&engine);
     imports.define("env", "memory", memory);
-    instantiate(&mut store, &module, &imports).expect("page sizes agree");
+    instantiate::<_, Infallible>(&mut store, &module, &imports).expect("page sizes agree");
 }
 
 #[test]
@@ -533,10 +545,11 @@ fn messages_are_one_line_without_debug_dumps() {
 }
 
 #[test]
-fn instantiate_numbers_imports_in_wasmi_order() {
+fn instantiate_numbers_imports_as_the_js_api_does() {
     // wasmi groups imports by kind (functions, tables, memories, globals), so
-    // a bare `wasmi::Module` numbers the memory #1, where the import section
-    // (and `instantiate_streaming`) has it at #2.
+    // a bare `wasmi::Module` would number the memory #1; the import section,
+    // the JS API and both `instantiate` and `instantiate_streaming` have it
+    // at #2.
     let engine = Config::new().engine();
     let wasm = wat::parse_str(
         r#"(module
@@ -554,14 +567,41 @@ fn instantiate_numbers_imports_in_wasmi_order() {
         .func_wrap("env", "f", || {})
         .define("env", "g", global)
         .define("env", "memory", memory);
-    let Err(Error::Link(error)) = instantiate(&mut store, &module, &imports) else {
+    let Err(Error::Link(error)) = instantiate::<_, Infallible>(&mut store, &module, &imports)
+    else {
         panic!("expected a LinkError");
     };
-    assert_eq!((error.index, error.name.as_str()), (1, "memory"));
+    assert_eq!((error.index, error.name.as_str()), (2, "memory"));
     let Err(Error::Link(error)) = instantiate_streaming(&mut store, &wasm[..], &imports) else {
         panic!("expected a LinkError");
     };
     assert_eq!((error.index, error.name.as_str()), (2, "memory"));
+}
+
+#[test]
+fn instantiate_reports_the_first_failing_import_in_section_order() {
+    // The issue's case: a global, then a function, both unresolvable. The JS
+    // API reports import #0, the global; wasmi's order would put `f` first.
+    let engine = Config::new().engine();
+    let wasm = wat::parse_str(r#"(module (import "m" "g" (global i32)) (import "m" "f" (func)))"#)
+        .unwrap();
+    let module = compile_streaming(&engine, &wasm[..]).unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut imports = Imports::new(&engine);
+    imports.namespace_mut("m");
+    let Err(Error::Link(error)) = instantiate::<_, Infallible>(&mut store, &module, &imports)
+    else {
+        panic!("expected a LinkError");
+    };
+    assert_eq!((error.index, error.name.as_str()), (0, "g"));
+    assert!(
+        error
+            .to_string()
+            .starts_with(r#"link error: import #0 "m" "g""#),
+        "{error}"
+    );
+    let names: Vec<_> = module.imports().map(|i| i.name()).collect();
+    assert_eq!(names, ["g", "f"]);
 }
 
 #[test]

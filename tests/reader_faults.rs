@@ -21,7 +21,7 @@ fn fixture(name: &str) -> Case {
 /// Streams through `reader` and checks that it was never read after it
 /// ended or failed.
 fn stream(engine: &Engine, reader: &mut ScriptedReader<'_>) -> Result<Shape, Error<ReadFault>> {
-    let result = compile_streaming(engine, &mut *reader).map(|module| Shape::of(&module));
+    let result = compile_streaming(engine, &mut *reader).map(|module| Shape::of(module.wasmi()));
     assert_eq!(
         reader.reads_after_end, 0,
         "read again after an error or the end"
@@ -268,5 +268,5 @@ fn a_reader_over_reporting_its_reads_does_not_panic() {
         .expect("valid WAT");
     let engine = Config::new().engine();
     let module = compile_streaming(&engine, OverReporting(&wasm)).expect("the bytes are intact");
-    assert!(module.get_export("f").is_some());
+    assert!(module.wasmi().get_export("f").is_some());
 }

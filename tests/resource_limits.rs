@@ -5,6 +5,7 @@
 //! clear one-line error of the right kind.
 
 use embedded_io::{ErrorKind, ErrorType, Read};
+use std::convert::Infallible;
 use wasmstream::wasmi::{Memory, MemoryType, Store, StoreLimits, TrapCode};
 use wasmstream::{
     CompilationMode, Config, Engine, Error, Imports, LimitExceeded, Limits, RuntimeError,
@@ -94,7 +95,7 @@ fn memory_bytes_cap_a_memory_at_instantiation() {
     let wasm = wat::parse_str("(module (memory 3 10))").unwrap();
     let module = compile_streaming(&engine, &wasm[..]).unwrap();
     let error = runtime_error(
-        instantiate(&mut store, &module, &Imports::new(&engine)),
+        instantiate::<_, Infallible>(&mut store, &module, &Imports::new(&engine)),
         "Config::max_memory_bytes",
     );
     assert_eq!(error.limit_exceeded(), Some(LimitExceeded::MemoryBytes));
@@ -196,16 +197,16 @@ fn instances_are_counted_per_store() {
     let module = compile_streaming(&engine, &wasm[..]).unwrap();
     let imports = Imports::new(&engine);
     let mut store = limited_store(&engine);
-    instantiate(&mut store, &module, &imports).expect("first instance");
-    instantiate(&mut store, &module, &imports).expect("second instance");
+    instantiate::<_, Infallible>(&mut store, &module, &imports).expect("first instance");
+    instantiate::<_, Infallible>(&mut store, &module, &imports).expect("second instance");
     let error = runtime_error(
-        instantiate(&mut store, &module, &imports),
+        instantiate::<_, Infallible>(&mut store, &module, &imports),
         "Config::max_instances",
     );
     assert_eq!(error.limit_exceeded(), Some(LimitExceeded::Instances));
     // Another store has its own count.
     let mut other = limited_store(&engine);
-    instantiate(&mut other, &module, &imports).expect("a new store");
+    instantiate::<_, Infallible>(&mut other, &module, &imports).expect("a new store");
 }
 
 #[test]
@@ -244,7 +245,7 @@ fn wasmi_counts_an_imported_memory_twice() {
     let wasm = wat::parse_str(r#"(module (import "env" "memory" (memory 0)))"#).unwrap();
     let module = compile_streaming(&engine, &wasm[..]).unwrap();
     let error = runtime_error(
-        instantiate(&mut store, &module, &imports),
+        instantiate::<_, Infallible>(&mut store, &module, &imports),
         "Config::max_memories",
     );
     assert_eq!(error.limit_exceeded(), Some(LimitExceeded::Memories));
@@ -263,13 +264,35 @@ fn tables_are_counted_per_store() {
 }
 
 #[test]
-fn limits_hold_only_in_a_store_with_the_limiter() {
+fn declared_sizes_hold_without_a_limiter_growth_only_with_one() {
     let engine = Config::new().max_memory_bytes(PAGE).engine();
     let mut unlimited = Store::new(&engine, ());
-    instantiate_wat(&mut unlimited, &engine, "(module (memory 2))")
-        .expect("no limiter installed: the engine's limits do not apply");
+    let error = runtime_error(
+        instantiate_wat(&mut unlimited, &engine, "(module (memory 2))"),
+        "Config::max_memory_bytes",
+    );
+    assert_eq!(error.limit_exceeded(), Some(LimitExceeded::MemoryBytes));
     let mut limited = limited_store(&engine);
     assert!(instantiate_wat(&mut limited, &engine, "(module (memory 2))").is_err());
+
+    // Growth: bounded by the limiter only.
+    fn grow_once<T: 'static>(store: &mut Store<T>, engine: &Engine) -> i32 {
+        let wasm = r#"(module (memory 1)
+            (func (export "grow") (result i32) (memory.grow (i32.const 1))))"#;
+        let instance = instantiate_wat(store, engine, wasm).expect("one page fits");
+        let grow = instance.get_typed_func::<(), i32>(&*store, "grow").unwrap();
+        grow.call(&mut *store, ()).unwrap()
+    }
+    assert_eq!(
+        grow_once(&mut unlimited, &engine),
+        1,
+        "no limiter: growth is not bounded"
+    );
+    assert_eq!(
+        grow_once(&mut limited, &engine),
+        -1,
+        "the limiter refuses the second page"
+    );
 }
 
 const ENDLESS_START: &str = "(module (func $spin (loop (br 0))) (start $spin))";

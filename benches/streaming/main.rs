@@ -16,9 +16,9 @@ use std::time::Duration;
 use counting_alloc::{CountingAlloc, Peak, Probe};
 use module_gen::{Generated, Shape};
 use wasmstream::wasmi;
+use wasmstream::wasmi::Module;
 use wasmstream::{
-    CompilationMode, Config, Engine, Limits, Module, StreamingCompiler,
-    compile_streaming_with_window,
+    CompilationMode, Config, Engine, Limits, StreamingCompiler, compile_streaming_with_window,
 };
 
 #[global_allocator]
@@ -233,6 +233,7 @@ fn stream(engine: &Engine, bytes: &[u8]) -> Module {
     let mut window = [0u8; WINDOW];
     compile_streaming_with_window(engine, black_box(bytes), &mut window)
         .expect("streaming compiles the module")
+        .into_wasmi()
 }
 
 /// What a user does without streaming: read the whole body into a `Vec`

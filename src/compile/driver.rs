@@ -1,7 +1,7 @@
 //! The blocking driver: read into a fixed window, feed, repeat.
 
+use crate::instantiate::Module;
 use embedded_io::{ErrorKind, Read};
-use wasmi::Module;
 
 use super::StreamingCompiler;
 use crate::config::Engine;
@@ -22,7 +22,7 @@ pub const DEFAULT_WINDOW_BYTES: usize = 1024;
 /// let engine = wasmstream::Config::new().engine();
 /// let wasm = wat::parse_str(r#"(module (func (export "answer") (result i32) i32.const 42))"#)?;
 /// let module = wasmstream::compile_streaming(&engine, &wasm[..])?;
-/// assert!(module.get_export("answer").is_some());
+/// assert!(module.wasmi().get_export("answer").is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -54,8 +54,8 @@ pub fn compile_streaming<S: Source>(
 /// let wasm = wat::parse_str(r#"(module (func (export "f")))"#)?;
 /// let mut window = [0u8; 16];
 /// let module = compile_streaming_with_window(&engine, &wasm[..], &mut window)?;
-/// assert!(module.get_export("f").is_some());
-/// assert!(compile_streaming_with_window(&engine, &wasm[..], &mut [])?.get_export("f").is_some());
+/// assert!(module.wasmi().get_export("f").is_some());
+/// assert!(compile_streaming_with_window(&engine, &wasm[..], &mut [])?.wasmi().get_export("f").is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn compile_streaming_with_window<S: Source>(

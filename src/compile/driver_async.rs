@@ -1,8 +1,8 @@
 //! The async driver, twin of the blocking one: read into a fixed window,
 //! feed, repeat — with `embedded_io_async::Read`.
 
+use crate::instantiate::Module;
 use embedded_io_async::Read;
-use wasmi::Module;
 
 use super::StreamingCompiler;
 use super::driver::{DEFAULT_WINDOW_BYTES, feed_read, usable_window};
@@ -17,7 +17,7 @@ use crate::source::{AsyncSource, AsyncSourceError};
 /// let engine = wasmstream::Config::new().engine();
 /// let wasm = wat::parse_str(r#"(module (func (export "f")))"#)?;
 /// let module = embassy_futures::block_on(wasmstream::compile_streaming_async(&engine, &wasm[..]))?;
-/// assert!(module.get_export("f").is_some());
+/// assert!(module.wasmi().get_export("f").is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -47,7 +47,7 @@ pub async fn compile_streaming_async<S: AsyncSource>(
 /// let mut window = [0u8; 16];
 /// let compiling = compile_streaming_with_window_async(&engine, &wasm[..], &mut window);
 /// let module = embassy_futures::block_on(compiling)?;
-/// assert!(module.get_export("f").is_some());
+/// assert!(module.wasmi().get_export("f").is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub async fn compile_streaming_with_window_async<S: AsyncSource>(

@@ -10,7 +10,7 @@ use wasmi::{
 use wasmparser::{Payload, TypeRef};
 
 use super::StreamingCompiler;
-use crate::error::link_error::ExternKind;
+use super::shape::ModuleShape;
 
 impl StreamingCompiler {
     /// Asks the compiler to record the module's import declarations, so
@@ -21,24 +21,9 @@ impl StreamingCompiler {
     /// import section, and the declarations until [`finish`](Self::finish).
     #[must_use]
     pub fn with_import_declarations(mut self) -> Self {
-        self.imports = Some(ImportRecorder::full());
+        let shape = self.imports.take().map(ImportRecorder::into_shape);
+        self.imports = Some(ImportRecorder::full().with_shape(shape.unwrap_or_default()));
         self
-    }
-
-    /// Asks the compiler to record the kind of each import in module order.
-    #[must_use]
-    pub(crate) fn with_import_kinds(mut self) -> Self {
-        if self.imports.is_none() {
-            self.imports = Some(ImportRecorder::kinds_only());
-        }
-        self
-    }
-
-    /// The kind of each import in module order, once the import section has
-    /// been validated (if recorded).
-    #[must_use]
-    pub(crate) fn import_kinds(&self) -> Option<&[ExternKind]> {
-        self.imports.as_ref()?.kinds()
     }
 
     /// The module's imports in order, once its import section has been
@@ -94,31 +79,31 @@ impl ImportDeclaration {
     }
 }
 
-/// Watches validated payloads and keeps what it was asked for: the kind of
-/// each import in module order (cheap: wasmi's `Module` keeps imports
-/// grouped by kind, which loses the JS API's import numbering), or the
-/// full declarations.
+/// Watches validated payloads and keeps what it was asked for: always the
+/// [`ModuleShape`] (the import and export order a `wasmi::Module` forgets,
+/// and the declared memory and table sizes), and, for the early link check,
+/// the full import declarations.
 #[derive(Debug)]
 pub(crate) struct ImportRecorder {
     full: bool,
     /// The type section's function types, kept only until the import section.
     types: Vec<Option<FuncType>>,
-    kinds: Option<Vec<ExternKind>>,
+    shape: ModuleShape,
     declarations: Option<Vec<ImportDeclaration>>,
 }
 
 impl ImportRecorder {
-    /// Records the kind of each import only.
+    /// Records the module's shape only.
     pub(crate) fn kinds_only() -> Self {
         ImportRecorder {
             full: false,
             types: Vec::new(),
-            kinds: None,
+            shape: ModuleShape::default(),
             declarations: None,
         }
     }
 
-    /// Records the kinds and the full declarations.
+    /// Records the shape and the full declarations.
     pub(crate) fn full() -> Self {
         ImportRecorder {
             full: true,
@@ -131,14 +116,20 @@ impl ImportRecorder {
         self.declarations.as_deref()
     }
 
-    /// The kind of each import in module order, once the import section has
-    /// been parsed.
-    pub(crate) fn kinds(&self) -> Option<&[ExternKind]> {
-        self.kinds.as_deref()
+    /// Continues recording into `shape`.
+    fn with_shape(mut self, shape: ModuleShape) -> Self {
+        self.shape = shape;
+        self
+    }
+
+    /// What the compiled module keeps.
+    pub(crate) fn into_shape(self) -> ModuleShape {
+        self.shape
     }
 
     /// Looks at one payload the validator has accepted.
     pub(crate) fn observe(&mut self, payload: &Payload<'_>) {
+        self.shape.observe(payload);
         match payload {
             Payload::TypeSection(reader) if self.full => {
                 self.types = reader
@@ -148,11 +139,6 @@ impl ImportRecorder {
                     .collect();
             }
             Payload::ImportSection(reader) => {
-                self.kinds = reader
-                    .clone()
-                    .into_iter()
-                    .map(|import| import.ok().and_then(|import| kind(import.ty)))
-                    .collect();
                 if self.full {
                     self.declarations = reader
                         .clone()
@@ -223,16 +209,6 @@ fn table64(element: RefType, initial: u64, maximum: Option<u64>) -> Option<Table
 #[cfg(not(feature = "memory64"))]
 fn table64(_element: RefType, _initial: u64, _maximum: Option<u64>) -> Option<TableType> {
     None
-}
-
-fn kind(ty: TypeRef) -> Option<ExternKind> {
-    match ty {
-        TypeRef::Func(_) => Some(ExternKind::Func),
-        TypeRef::Table(_) => Some(ExternKind::Table),
-        TypeRef::Memory(_) => Some(ExternKind::Memory),
-        TypeRef::Global(_) => Some(ExternKind::Global),
-        TypeRef::Tag(_) => None,
-    }
 }
 
 fn func_type(ty: &wasmparser::FuncType) -> Option<FuncType> {

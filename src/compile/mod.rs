@@ -6,7 +6,9 @@ mod driver;
 mod driver_async;
 mod imports;
 mod leb;
+mod shape;
 mod streaming;
+mod validate;
 
 pub(crate) use driver::stream_into;
 pub use driver::{DEFAULT_WINDOW_BYTES, compile_streaming, compile_streaming_with_window};
@@ -15,4 +17,10 @@ pub(crate) use driver_async::stream_into_async;
 #[cfg(feature = "async")]
 pub use driver_async::{compile_streaming_async, compile_streaming_with_window_async};
 pub use imports::ImportDeclaration;
+#[cfg(feature = "flash")]
+pub(crate) use imports::ImportRecorder;
+pub(crate) use shape::{Declared, ModuleShape};
 pub use streaming::StreamingCompiler;
+pub use validate::validate;
+#[cfg(feature = "async")]
+pub use validate::validate_async;

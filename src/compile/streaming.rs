@@ -4,7 +4,6 @@
 use alloc::format;
 use alloc::vec::Vec;
 
-use wasmi::Module;
 use wasmparser::{
     BinaryReaderError, Chunk, FuncValidatorAllocations, Parser, Payload, ValidPayload, Validator,
 };
@@ -14,6 +13,7 @@ use super::imports::ImportRecorder;
 use super::leb::{LebU32, peek_u32};
 use crate::config::{Engine, Limits};
 use crate::error::CompileError;
+use crate::instantiate::Module;
 
 const MAGIC: [u8; 4] = *b"\0asm";
 const HEADER_LEN: u64 = 8;
@@ -66,7 +66,7 @@ enum Stage {
 /// }
 /// assert_eq!(compiler.consumed(), wasm.len() as u64);
 /// let module = compiler.finish()?;
-/// assert!(module.get_export("f").is_some());
+/// assert!(module.wasmi().get_export("f").is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct StreamingCompiler {
@@ -91,7 +91,8 @@ pub struct StreamingCompiler {
     validator: Validator,
     func_allocations: Option<FuncValidatorAllocations>,
     failed: Option<CompileError>,
-    /// Import declarations, recorded only when asked for (see `imports.rs`).
+    /// The module's shape (import and export order, declared sizes) and,
+    /// when asked for, its import declarations (see `imports.rs`).
     pub(super) imports: Option<ImportRecorder>,
 }
 
@@ -135,7 +136,7 @@ impl StreamingCompiler {
             validator: Validator::new_with_features(features),
             func_allocations: Some(FuncValidatorAllocations::default()),
             failed: None,
-            imports: None,
+            imports: Some(ImportRecorder::kinds_only()),
         }
     }
 
@@ -290,7 +291,7 @@ impl StreamingCompiler {
             return Err(CompileError::new(
                 offset,
                 format!(
-                    "module exceeds the limit of {} bytes",
+                    "module goes on past the limit of {} bytes (Limits::max_module_bytes)",
                     self.limits.max_module_bytes
                 ),
             ));
@@ -347,20 +348,22 @@ impl StreamingCompiler {
     }
 
     fn check_section_size(&self, id: u8, start: u64, declared: u32) -> Result<(), CompileError> {
-        let (over, limit) = if declared > self.limits.max_section_bytes {
-            ("section", self.limits.max_section_bytes)
-        } else if self.received + u64::from(declared) > u64::from(self.limits.max_module_bytes) {
-            ("module", self.limits.max_module_bytes)
+        let name = section_name(id);
+        let module_end = self.received + u64::from(declared);
+        let message = if declared > self.limits.max_section_bytes {
+            format!(
+                "{name} section is {declared} bytes, over the limit of {} bytes (Limits::max_section_bytes)",
+                self.limits.max_section_bytes
+            )
+        } else if module_end > u64::from(self.limits.max_module_bytes) {
+            format!(
+                "{name} section of {declared} bytes makes the module {module_end} bytes, over the limit of {} bytes (Limits::max_module_bytes)",
+                self.limits.max_module_bytes
+            )
         } else {
             return Ok(());
         };
-        Err(CompileError::new(
-            start,
-            format!(
-                "{} section declares {declared} bytes, over the {over} limit of {limit} bytes",
-                section_name(id)
-            ),
-        ))
+        Err(CompileError::new(start, message))
     }
 
     fn feed_section(&mut self, bytes: &[u8]) -> Result<usize, CompileError> {
@@ -467,7 +470,7 @@ impl StreamingCompiler {
             Some(size) if size > self.limits.max_function_body_bytes => Err(CompileError::new(
                 self.parsed as u64 + self.skipped,
                 format!(
-                    "function body declares {size} bytes, over the limit of {} bytes",
+                    "function body is {size} bytes, over the limit of {} bytes (Limits::max_function_body_bytes)",
                     self.limits.max_function_body_bytes
                 ),
             )),
@@ -499,6 +502,19 @@ impl StreamingCompiler {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn finish(mut self) -> Result<Module, CompileError> {
+        self.check_end()?;
+        self.into_module()
+    }
+
+    /// Ends the stream without building wasmi's module: the check of the
+    /// JS API's `WebAssembly.validate`.
+    pub(crate) fn finish_validation(mut self) -> Result<(), CompileError> {
+        self.check_end()
+    }
+
+    /// Whether the stream ended at a section boundary and the module as a
+    /// whole is valid.
+    fn check_end(&mut self) -> Result<(), CompileError> {
         if let Some(error) = self.failed.take() {
             return Err(error);
         }
@@ -548,12 +564,19 @@ impl StreamingCompiler {
             }
             Err(e) => return Err(binary_error(&e, self.skipped, None)),
         }
+        Ok(())
+    }
+
+    /// Hands the staged module, validated to its end, to wasmi.
+    fn into_module(self) -> Result<Module, CompileError> {
+        let end = self.received;
         let StreamingCompiler {
             engine,
             staged,
             parser,
             validator,
             func_allocations,
+            imports,
             ..
         } = self;
         // Free the validator's state before wasmi builds its module: it
@@ -571,9 +594,12 @@ impl StreamingCompiler {
         // set is a subset of wasmi's and wasmi's configuration allows every
         // feature the module uses.
         // `staged` is append-only and was never changed after validation.
-        let module = unsafe { Module::new_unchecked(&engine, &staged) };
+        let module = unsafe { wasmi::Module::new_unchecked(&engine, &staged) };
         drop(staged);
-        module.map_err(|e| CompileError::new(end, format!("wasmi rejected the module: {e}")))
+        let shape = imports.map(ImportRecorder::into_shape).unwrap_or_default();
+        module
+            .map(|module| Module::new(module, shape))
+            .map_err(|e| CompileError::new(end, format!("wasmi rejected the module: {e}")))
     }
 }
 

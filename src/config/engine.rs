@@ -69,7 +69,7 @@ impl Engine {
     /// let engine = Config::new().engine();
     /// // The wasmi engine takes modules compiled by wasmi itself too (with the
     /// // default `wasmi-validate` feature, which gives wasmi its `Module::new`).
-    /// let module = wasmstream::Module::new(engine.wasmi(), &wat::parse_str("(module)")?)?;
+    /// let module = wasmstream::wasmi::Module::new(engine.wasmi(), &wat::parse_str("(module)")?)?;
     /// assert!(wasmstream::wasmi::Engine::same(module.engine(), engine.wasmi()));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -108,6 +108,7 @@ impl Engine {
     /// a store that has it. Each call gives a fresh limiter, for one store.
     ///
     /// ```
+    /// use core::convert::Infallible;
     /// use wasmstream::wasmi::{Store, StoreLimits};
     /// use wasmstream::{Config, Error, Imports, LimitExceeded, compile_streaming, instantiate};
     ///
@@ -118,8 +119,8 @@ impl Engine {
     ///
     /// let module = compile_streaming(&engine, &wat::parse_str("(module)")?[..])?;
     /// let imports = Imports::new(&engine);
-    /// instantiate(&mut store, &module, &imports)?;
-    /// let error = instantiate(&mut store, &module, &imports).unwrap_err();
+    /// instantiate::<_, Infallible>(&mut store, &module, &imports)?;
+    /// let error = instantiate::<_, Infallible>(&mut store, &module, &imports).unwrap_err();
     /// assert!(matches!(error, Error::Runtime(e) if e.limit_exceeded() == Some(LimitExceeded::Instances)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

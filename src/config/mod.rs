@@ -111,7 +111,10 @@ macro_rules! feature_switch {
 
 impl Config {
     /// The default configuration: the Wasm 2.0 feature set plus tail calls
-    /// and extended constant expressions (wasmi's defaults), [`Limits::DEFAULT`],
+    /// and extended constant expressions (wasmi's defaults), [`Limits::DEFAULT`]
+    /// and [`ResourceLimits::DEFAULT`] (both sized for a microcontroller: an
+    /// untrusted module is bounded without further setup; raise them with
+    /// [`Limits::HOST`] and [`ResourceLimits::HOST`] on a host),
     /// [`CompilationMode::Lazy`], custom sections skipped.
     ///
     /// ```
@@ -119,6 +122,7 @@ impl Config {
     ///
     /// let config = Config::new();
     /// assert_eq!(config.get_limits(), Limits::DEFAULT);
+    /// assert_eq!(config.get_resource_limits(), wasmstream::ResourceLimits::DEFAULT);
     /// assert_eq!(config.get_compilation_mode(), CompilationMode::Lazy);
     /// ```
     #[must_use]
@@ -412,8 +416,8 @@ impl Config {
     }
 
     /// Keep custom sections (buffered, and visible through
-    /// `wasmi::Module::custom_sections`). Default: off, so custom sections are
-    /// skipped as they stream past and cost no RAM.
+    /// [`Module::custom_sections`](crate::Module::custom_sections)). Default:
+    /// off, so custom sections are skipped as they stream past and cost no RAM.
     ///
     /// ```
     /// use wasmstream::{Config, compile_streaming};
@@ -421,9 +425,9 @@ impl Config {
     /// // The empty module plus a custom section "note" holding "hi".
     /// let wasm = b"\0asm\x01\0\0\0\0\x07\x04notehi";
     /// let kept = compile_streaming(&Config::new().keep_custom_sections(true).engine(), &wasm[..])?;
-    /// assert_eq!(kept.custom_sections().next().map(|s| s.data()), Some(&b"hi"[..]));
+    /// assert_eq!(kept.custom_sections("note").next(), Some(&b"hi"[..]));
     /// let skipped = compile_streaming(&Config::new().engine(), &wasm[..])?;
-    /// assert_eq!(skipped.custom_sections().count(), 0);
+    /// assert_eq!(skipped.custom_sections("note").count(), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]

@@ -9,16 +9,29 @@ use super::Config;
 /// linear memory and table, and how many instances, memories and tables the
 /// store holds.
 ///
-/// wasmi enforces them through the store's resource limiter, so they hold in
-/// a store that has one: put [`Engine::store_limits`] into the store's data
-/// and install it with [`Store::limiter`](wasmi::Store::limiter). Then an
-/// instantiation that breaks a limit fails with [`Error::Runtime`] (see
-/// [`RuntimeError::limit_exceeded`]), and `memory.grow` or `table.grow`
-/// beyond a limit returns -1, or traps with
-/// [`trap_on_grow_failure`](Self::trap_on_grow_failure).
+/// [`Config::new`](crate::Config::new) carries [`ResourceLimits::DEFAULT`],
+/// sized for a microcontroller, so an untrusted module is bounded without
+/// further setup; [`ResourceLimits::HOST`] is the preset for a host.
 ///
-/// The defaults are wasmi's: sizes unlimited (up to what the module declares
-/// and the heap holds), at most 10 000 instances, memories and tables.
+/// Two places enforce them:
+///
+/// * **Always**, at [`instantiate`](crate::instantiate) and
+///   [`instantiate_streaming`](crate::instantiate_streaming): the initial
+///   size of every memory and table the module defines, and how many
+///   memories and tables it defines, are held against these limits
+///   *before* wasmi allocates anything, whether or not the store has a
+///   limiter. A module that declares too much fails with
+///   [`Error::Runtime`] naming the limit (see
+///   [`RuntimeError::limit_exceeded`]).
+/// * **With a limiter only**: growth (`memory.grow`, `table.grow`, the host
+///   growing a memory or table), the store-wide count of instances,
+///   memories and tables, and memories or tables the host creates. Put
+///   [`Engine::store_limits`] into the store's data and install it with
+///   [`Store::limiter`](wasmi::Store::limiter); then growth beyond a limit
+///   returns -1, or traps with
+///   [`trap_on_grow_failure`](Self::trap_on_grow_failure). **Without a
+///   limiter, growth is bounded only by the module's declared maximum
+///   (4 GiB for a 32-bit memory without one) and by the heap.**
 ///
 /// ```
 /// use wasmstream::wasmi::{Store, StoreLimits};
@@ -29,7 +42,7 @@ use super::Config;
 ///
 /// struct Data { limits: StoreLimits }
 /// let mut store = Store::new(&engine, Data { limits: engine.store_limits() });
-/// store.limiter(|data| &mut data.limits);
+/// store.limiter(|data| &mut data.limits); // bounds growth too
 ///
 /// let imports = Imports::new(&engine);
 /// let wasm = wat::parse_str("(module (memory 2))")?; // 128 KiB
@@ -46,17 +59,20 @@ use super::Config;
 #[derive(Debug, Copy, Clone, PartialEq, Eq)]
 pub struct ResourceLimits {
     /// Largest linear memory, in bytes, each memory at its creation and
-    /// after every `memory.grow`. `None`: no cap beyond the memory's own
-    /// maximum.
+    /// (with a limiter) after every `memory.grow`. `None`: no cap beyond the
+    /// memory's own maximum. Default: 256 KiB (4 Wasm pages).
     pub max_memory_bytes: Option<usize>,
-    /// Largest table, in elements, each table at its creation and after
-    /// every `table.grow`. `None`: no cap beyond the table's own maximum.
+    /// Largest table, in elements, each table at its creation and (with a
+    /// limiter) after every `table.grow`. `None`: no cap beyond the table's
+    /// own maximum. Default: 1024.
     pub max_table_elements: Option<usize>,
-    /// Most instances the store holds.
+    /// Most instances the store holds (with a limiter). Default: 16.
     pub max_instances: usize,
-    /// Most linear memories the store holds (imported ones included).
+    /// Most linear memories a module defines, and (with a limiter) the
+    /// store holds, imported ones included. Default: 4.
     pub max_memories: usize,
-    /// Most tables the store holds (imported ones included).
+    /// Most tables a module defines, and (with a limiter) the store holds,
+    /// imported ones included. Default: 16.
     pub max_tables: usize,
     /// Whether `memory.grow` and `table.grow` beyond a limit trap (with
     /// [`TrapCode::GrowthOperationLimited`](wasmi::TrapCode::GrowthOperationLimited))
@@ -65,18 +81,37 @@ pub struct ResourceLimits {
 }
 
 impl ResourceLimits {
-    /// wasmi's defaults: sizes unlimited, at most 10 000 instances, memories
-    /// and tables, growth failures return -1.
+    /// For a microcontroller, the default of [`Config::new`](crate::Config::new):
+    /// each memory up to 256 KiB, each table up to 1024 elements, at most 16
+    /// instances, 4 memories and 16 tables; growth failures return -1.
     ///
     /// ```
     /// use wasmstream::{Config, ResourceLimits};
     ///
-    /// assert_eq!(ResourceLimits::DEFAULT.max_memory_bytes, None);
+    /// assert_eq!(ResourceLimits::DEFAULT.max_memory_bytes, Some(256 * 1024));
     /// assert_eq!(Config::new().get_resource_limits(), ResourceLimits::DEFAULT);
     /// ```
     pub const DEFAULT: ResourceLimits = ResourceLimits {
-        max_memory_bytes: None,
-        max_table_elements: None,
+        max_memory_bytes: Some(256 * 1024),
+        max_table_elements: Some(1024),
+        max_instances: 16,
+        max_memories: 4,
+        max_tables: 16,
+        trap_on_grow_failure: false,
+    };
+
+    /// For a host: each memory up to 1 GiB, each table up to 16 Mi elements,
+    /// at most 10 000 instances, memories and tables (wasmi's own counts).
+    ///
+    /// ```
+    /// use wasmstream::{Config, ResourceLimits};
+    ///
+    /// let engine = Config::new().resource_limits(ResourceLimits::HOST).engine();
+    /// assert_eq!(engine.resource_limits().max_memory_bytes, Some(1 << 30));
+    /// ```
+    pub const HOST: ResourceLimits = ResourceLimits {
+        max_memory_bytes: Some(1 << 30),
+        max_table_elements: Some(1 << 24),
         max_instances: 10_000,
         max_memories: 10_000,
         max_tables: 10_000,
@@ -134,8 +169,9 @@ impl Config {
         self
     }
 
-    /// Caps every linear memory at `bytes` (64 KiB per Wasm page), at
-    /// instantiation and on `memory.grow`. Default: no cap.
+    /// Caps every linear memory at `bytes` (64 KiB per Wasm page): at
+    /// instantiation always, on `memory.grow` with the store's limiter (see
+    /// [`ResourceLimits`]). Default: 256 KiB.
     ///
     /// ```
     /// use wasmstream::wasmi::{Store, StoreLimits};
@@ -160,8 +196,9 @@ impl Config {
         self
     }
 
-    /// Caps every table at `elements`, at instantiation and on
-    /// `table.grow`. Default: no cap.
+    /// Caps every table at `elements`: at instantiation always, on
+    /// `table.grow` with the store's limiter (see [`ResourceLimits`]).
+    /// Default: 1024.
     ///
     /// ```
     /// use wasmstream::wasmi::{Store, StoreLimits};
@@ -183,7 +220,8 @@ impl Config {
         self
     }
 
-    /// The most instances one store holds. Default: 10 000.
+    /// The most instances one store holds; enforced by the store's limiter
+    /// only (see [`ResourceLimits`]). Default: 16.
     ///
     /// ```
     /// let engine = wasmstream::Config::new().max_instances(4).engine();
@@ -195,7 +233,8 @@ impl Config {
         self
     }
 
-    /// The most linear memories one store holds. Default: 10 000.
+    /// The most linear memories a module defines (always checked) and one
+    /// store holds (with the store's limiter). Default: 4.
     ///
     /// wasmi 2.0.0 checks this count with every memory of the module being
     /// instantiated, imported ones included, although an imported memory is
@@ -211,7 +250,8 @@ impl Config {
         self
     }
 
-    /// The most tables one store holds. Default: 10 000.
+    /// The most tables a module defines (always checked) and one store
+    /// holds (with the store's limiter). Default: 16.
     ///
     /// As with [`max_memories`](Self::max_memories), wasmi 2.0.0 counts an
     /// imported table once more when a module importing it is instantiated.

@@ -31,14 +31,8 @@ use wasmi::{FuncType, Mutability, RefType, ValType};
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkError {
-    /// The import's position: in the module's import section for
-    /// [`instantiate_streaming`](crate::instantiate_streaming) (and its
-    /// variants) and [`Imports::check`](crate::Imports::check); in wasmi's grouped
-    /// order (functions, tables, memories, globals, each group in section
-    /// order) for [`instantiate`](crate::instantiate) and
-    /// [`Imports::resolve`](crate::Imports::resolve), since a compiled
-    /// `wasmi::Module` keeps no other order. The two agree when the section
-    /// already lists functions, then tables, memories, globals.
+    /// The import's position in the module's import section (the JS API's
+    /// numbering), for every call that reads imports.
     pub index: u32,
     /// The import's namespace (module name).
     pub module: String,
@@ -299,9 +293,12 @@ impl fmt::Display for LinkError {
             ),
             LinkErrorReason::GlobalMutability { wanted, provided } => write!(
                 f,
-                "imported global is {}, module wants a {} global",
+                "imported global is {}, module wants {}",
                 mutability_name(*provided),
-                mutability_name(*wanted)
+                match wanted {
+                    Mutability::Const => "an immutable global",
+                    Mutability::Var => "a mutable global",
+                }
             ),
             LinkErrorReason::MemoryMinimum { wanted, provided } => write!(
                 f,

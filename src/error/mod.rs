@@ -2,6 +2,8 @@
 //! plus the reader's own error.
 
 mod compile_error;
+#[cfg(feature = "defmt")]
+mod defmt;
 pub(crate) mod link_error;
 pub(crate) mod runtime_error;
 mod type_error;
@@ -19,8 +21,11 @@ use crate::staging::StagingError;
 /// can fail with: the JS API's error kinds, the DOM's `AbortError`, plus
 /// `Staging` for the staging sink and `Io` for the reader's error.
 ///
-/// `E` is the reader's error type (`core::convert::Infallible` where nothing
-/// is read).
+/// `E` is the reader's error type. The calls that read nothing
+/// ([`instantiate`](crate::instantiate), [`Imports::resolve`](crate::Imports::resolve),
+/// [`Imports::check`](crate::Imports::check)) are generic over it, so `?`
+/// carries all of them in one function; where nothing else fixes `E`, name
+/// it (`core::convert::Infallible`).
 ///
 /// ```
 /// use wasmstream::{Config, Error, Response, TypeError, compile_streaming};
@@ -35,7 +40,8 @@ use crate::staging::StagingError;
 /// ```
 #[derive(Debug)]
 pub enum Error<E> {
-    /// A bad source (HTTP status, `Content-Type`) or a missing import namespace.
+    /// A bad source (HTTP status, `Content-Type`), a missing import
+    /// namespace, or a module or import object of another engine.
     Type(TypeError),
     /// A malformed or invalid module, with the byte offset in the stream.
     Compile(CompileError),

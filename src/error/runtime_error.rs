@@ -5,6 +5,9 @@ use core::fmt;
 use wasmi::TrapCode;
 use wasmi::errors::{ErrorKind, InstantiationError, MemoryError, TableError};
 
+use super::link_error::ExternKind;
+use crate::compile::Declared;
+
 /// The JS API's `RuntimeError`: a trap while instantiating (the start
 /// function trapped, or an active segment was out of bounds), or a resource
 /// limit the instantiation broke (see [`limit_exceeded`](Self::limit_exceeded)).
@@ -29,6 +32,17 @@ use wasmi::errors::{ErrorKind, InstantiationError, MemoryError, TableError};
 #[derive(Debug)]
 pub struct RuntimeError {
     error: wasmi::Error,
+    /// Set when this crate refused a declared size before wasmi saw it.
+    over_limit: Option<OverLimit>,
+}
+
+/// What a module declared against the limit it broke, for the message.
+#[derive(Debug, Clone, Copy)]
+struct OverLimit {
+    /// The memory or table index; `None` for a count.
+    index: Option<u32>,
+    wanted: u64,
+    limit: u64,
 }
 
 /// The resource limit an instantiation broke: one of the store's
@@ -68,18 +82,31 @@ pub enum LimitExceeded {
 }
 
 impl LimitExceeded {
-    /// What ran over and the `Config` builder that sets its limit, for the
-    /// message `resource limit exceeded: …`. Short on purpose: these strings
-    /// are in every firmware that prints a RuntimeError.
+    /// What ran over, for the message `resource limit exceeded: …`. Short
+    /// on purpose: these strings are in every firmware that prints a
+    /// RuntimeError.
     fn what(self) -> &'static str {
         match self {
-            LimitExceeded::MemoryBytes => "memory size (Config::max_memory_bytes)",
-            LimitExceeded::TableElements => "table size (Config::max_table_elements)",
-            LimitExceeded::Instances => "instances (Config::max_instances)",
-            LimitExceeded::Memories => "memories (Config::max_memories)",
-            LimitExceeded::Tables => "tables (Config::max_tables)",
-            LimitExceeded::Growth => "memory or table growth (Config::trap_on_grow_failure)",
-            LimitExceeded::Fuel => "out of fuel (Config::consume_fuel)",
+            LimitExceeded::MemoryBytes => "memory size",
+            LimitExceeded::TableElements => "table size",
+            LimitExceeded::Instances => "instances",
+            LimitExceeded::Memories => "memories",
+            LimitExceeded::Tables => "tables",
+            LimitExceeded::Growth => "memory or table growth",
+            LimitExceeded::Fuel => "out of fuel",
+        }
+    }
+
+    /// The `Config` builder that sets this limit.
+    fn setter(self) -> &'static str {
+        match self {
+            LimitExceeded::MemoryBytes => "Config::max_memory_bytes",
+            LimitExceeded::TableElements => "Config::max_table_elements",
+            LimitExceeded::Instances => "Config::max_instances",
+            LimitExceeded::Memories => "Config::max_memories",
+            LimitExceeded::Tables => "Config::max_tables",
+            LimitExceeded::Growth => "Config::trap_on_grow_failure",
+            LimitExceeded::Fuel => "Config::consume_fuel",
         }
     }
 }
@@ -88,8 +115,7 @@ const LIMIT_EXCEEDED: &str = "resource limit exceeded: ";
 
 impl fmt::Display for LimitExceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(LIMIT_EXCEEDED)?;
-        f.write_str(self.what())
+        write!(f, "{LIMIT_EXCEEDED}{} ({})", self.what(), self.setter())
     }
 }
 
@@ -105,7 +131,47 @@ impl RuntimeError {
     /// ```
     #[must_use]
     pub fn new(error: wasmi::Error) -> Self {
-        RuntimeError { error }
+        RuntimeError {
+            error,
+            over_limit: None,
+        }
+    }
+
+    /// The module defines `count` memories or tables, more than `limit`.
+    pub(crate) fn too_many(kind: ExternKind, count: u32, limit: usize) -> Self {
+        let error = match kind {
+            ExternKind::Memory => InstantiationError::TooManyMemories,
+            _ => InstantiationError::TooManyTables,
+        };
+        RuntimeError {
+            error: wasmi::Error::from(error),
+            over_limit: Some(OverLimit {
+                index: None,
+                wanted: u64::from(count),
+                limit: limit as u64,
+            }),
+        }
+    }
+
+    /// The largest of the `declared` memories or tables starts with more
+    /// bytes or elements than `limit`.
+    pub(crate) fn too_large(kind: ExternKind, declared: &Declared, limit: usize) -> Self {
+        let error = match kind {
+            ExternKind::Memory => InstantiationError::FailedToInstantiateMemory(
+                MemoryError::ResourceLimiterDeniedAllocation,
+            ),
+            _ => InstantiationError::FailedToInstantiateTable(
+                TableError::ResourceLimiterDeniedAllocation,
+            ),
+        };
+        RuntimeError {
+            error: wasmi::Error::from(error),
+            over_limit: Some(OverLimit {
+                index: Some(declared.largest_index),
+                wanted: declared.largest,
+                limit: limit as u64,
+            }),
+        }
     }
 
     /// The trap code, when the error is a Wasm trap (running out of fuel is
@@ -194,6 +260,10 @@ impl fmt::Display for RuntimeError {
         // limiter denied to allocate", "calling a resumable function");
         // name the limit and where it is set instead.
         f.write_str("runtime error: ")?;
+        if let (Some(over), Some(limit)) = (self.over_limit, self.limit_exceeded()) {
+            f.write_str(LIMIT_EXCEEDED)?;
+            return over.describe(limit, f);
+        }
         if let Some(limit) = self.limit_exceeded() {
             return fmt::Display::fmt(&limit, f);
         }
@@ -206,6 +276,32 @@ impl fmt::Display for RuntimeError {
             ),
             None => fmt::Display::fmt(&self.error, f),
         }
+    }
+}
+
+impl OverLimit {
+    /// What happened, then the builder that sets the limit.
+    fn describe(self, limit: LimitExceeded, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let setter = limit.setter();
+        let Some(index) = self.index else {
+            // `what` is the plural: "memories", "tables".
+            return write!(
+                f,
+                "the module defines {} {}, over the limit of {} ({setter})",
+                self.wanted,
+                limit.what(),
+                self.limit
+            );
+        };
+        let (noun, unit) = match limit {
+            LimitExceeded::MemoryBytes => ("memory", "bytes"),
+            _ => ("table", "elements"),
+        };
+        write!(
+            f,
+            "{noun} {index} starts at {} {unit}, over the limit of {} {unit} ({setter})",
+            self.wanted, self.limit
+        )
     }
 }
 

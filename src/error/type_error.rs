@@ -44,14 +44,8 @@ pub enum TypeError {
     },
     /// The module imports from a namespace the import object does not have.
     MissingNamespace {
-        /// The import's position: in the module's import section for
-        /// [`instantiate_streaming`](crate::instantiate_streaming) (and its
-        /// variants) and [`Imports::check`](crate::Imports::check); in wasmi's grouped
-        /// order (functions, tables, memories, globals, each group in section
-        /// order) for [`instantiate`](crate::instantiate) and
-        /// [`Imports::resolve`](crate::Imports::resolve), since a compiled
-        /// `wasmi::Module` keeps no other order. The two agree when the section
-        /// already lists functions, then tables, memories, globals.
+        /// The import's position in the module's import section (the JS API's
+        /// numbering), for every call that reads imports.
         index: u32,
         /// The missing namespace.
         module: String,
@@ -189,6 +183,13 @@ pub enum TypeError {
         /// The public key checked against.
         key: [u8; 32],
     },
+    /// The module was compiled for another engine than the store's (the
+    /// JS API's TypeError for an argument that is not a module of this
+    /// agent).
+    ModuleEngineMismatch,
+    /// The import object belongs to another engine than the store (the JS
+    /// API's TypeError for an unusable `importObject`).
+    ImportsEngineMismatch,
 }
 
 impl fmt::Display for TypeError {
@@ -321,6 +322,12 @@ impl fmt::Display for TypeError {
                 "type error: signature check failed: the signature is not public key {}'s Ed25519 signature of the module's digest {}",
                 crate::integrity::Key(key),
                 crate::integrity::Sri(digest)
+            ),
+            TypeError::ModuleEngineMismatch => f.write_str(
+                "type error: the module was compiled for another engine than the store's",
+            ),
+            TypeError::ImportsEngineMismatch => f.write_str(
+                "type error: the import object belongs to another engine than the store",
             ),
         }
     }

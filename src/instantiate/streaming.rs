@@ -36,13 +36,15 @@ use crate::source::{Source, SourceError};
 /// # Errors
 ///
 /// In the JS API's order: [`Error::Type`] for a bad source,
-/// [`Error::Compile`] for a bad module, then the errors of [`instantiate`](crate::instantiate);
+/// [`Error::Compile`] for a bad module, then the errors of [`instantiate`](crate::instantiate)
+/// (a store of another engine than `imports` is a TypeError, checked before reading);
 /// [`Error::Io`] if the reader fails. Reading stops at the first error.
 ///
 /// # Panics
 ///
-/// If `store` belongs to another engine than `imports`, or as
-/// [`instantiate`](crate::instantiate).
+/// As [`instantiate`](crate::instantiate): only if a definition in `imports`
+/// lives in another store. A store of another engine than `imports` is
+/// [`TypeError::ImportsEngineMismatch`](crate::TypeError::ImportsEngineMismatch).
 pub fn instantiate_streaming<T: 'static, S: Source>(
     store: impl AsContextMut<Data = T>,
     source: S,
@@ -86,7 +88,7 @@ pub fn instantiate_streaming_with<T: 'static, S: Source>(
     let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
     let window = options.window.unwrap_or(&mut default_window);
     let (mut link, mut compiler) =
-        StreamingLink::new(store.as_context(), imports, options.early_link_check);
+        StreamingLink::new(store.as_context(), imports, options.early_link_check)?;
     if let Some(bytes) = options.module_size {
         compiler.reserve(bytes);
     }

@@ -64,7 +64,7 @@ pub async fn instantiate_streaming_with_async<T: 'static, S: AsyncSource>(
     let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
     let window = options.window.unwrap_or(&mut default_window);
     let (mut link, mut compiler) =
-        StreamingLink::new(store.as_context(), imports, options.early_link_check);
+        StreamingLink::new(store.as_context(), imports, options.early_link_check)?;
     if let Some(bytes) = options.module_size {
         compiler.reserve(bytes);
     }

@@ -244,7 +244,7 @@ impl<T, N: AsRef<str>, D: Into<Definition<T>>> FromIterator<(N, D)> for Namespac
 ///     (import "env" "memory" (memory 1))
 ///     (func (export "run") (call $log (i32.const 7))))"#)?;
 /// let module = wasmstream::compile_streaming(&engine, &wasm[..])?;
-/// let instance = instantiate(&mut store, &module, &imports)?;
+/// let instance = instantiate::<_, core::convert::Infallible>(&mut store, &module, &imports)?;
 /// instance.get_typed_func::<(), ()>(&store, "run")?.call(&mut store, ())?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -3,28 +3,34 @@
 
 use alloc::string::ToString;
 use alloc::vec::Vec;
-use core::convert::Infallible;
 
 use wasmi::{
     AsContext, AsContextMut, Extern, ExternType, FuncType, GlobalType, ImportType, MemoryType,
-    Module, StoreContext, TableType,
+    StoreContext, TableType,
 };
 
 use super::{Definition, Imports};
 use crate::compile::ImportDeclaration;
 use crate::error::link_error::{ExternKind, IndexType, LinkError, LinkErrorReason};
 use crate::error::{Error, TypeError};
+use crate::instantiate::Module;
 
 impl<T: 'static> Imports<T> {
     /// Reads the imports of `module`: resolves each import, in module import
     /// order, to an [`Extern`] in `store`, making host functions there. The
     /// result is what `wasmi::Instance::new` takes.
     ///
-    /// "Module import order" is wasmi's: functions, tables, memories,
-    /// globals, each in the import section's order (a `wasmi::Module` keeps
-    /// no other); see [`instantiate`](crate::instantiate).
+    /// "Module import order" is the import section's, as the JS API has it
+    /// (the [`Module`] remembers it); the result is in wasmi's order
+    /// (functions, tables, memories, globals).
+    ///
+    /// Like the other calls that read nothing, it is generic over the
+    /// reader error `E` of the [`Error`] it returns, so `?` works in a
+    /// function that also streams; where nothing fixes `E`, name it
+    /// (`Error<Infallible>`).
     ///
     /// ```
+    /// use core::convert::Infallible;
     /// use wasmstream::wasmi::{Instance, Store};
     /// use wasmstream::{Config, Error, Imports, TypeError};
     ///
@@ -34,33 +40,38 @@ impl<T: 'static> Imports<T> {
     /// let module = wasmstream::compile_streaming(&engine, &wasm[..])?;
     ///
     /// let imports = Imports::new(&engine);
-    /// let error = imports.resolve(&mut store, &module).unwrap_err();
+    /// let error = imports.resolve::<Infallible>(&mut store, &module).unwrap_err();
     /// assert!(matches!(error, Error::Type(TypeError::MissingNamespace { index: 0, .. })));
     ///
     /// let mut imports = Imports::new(&engine);
     /// imports.func_wrap("env", "f", || {});
-    /// let externs = imports.resolve(&mut store, &module)?;
-    /// let instance = Instance::new(&mut store, &module, &externs)?;
+    /// let externs = imports.resolve::<Infallible>(&mut store, &module)?;
+    /// let instance = Instance::new(&mut store, module.wasmi(), &externs)?;
     /// # drop(instance);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// For the first import that fails: [`Error::Type`] if its namespace is
-    /// missing, [`Error::Link`] if its name is missing or the definition has
-    /// the wrong kind or type.
+    /// [`Error::Type`] ([`TypeError::ModuleEngineMismatch`]) if `module` was
+    /// compiled for another engine than `store`'s; then, for the first
+    /// import that fails: [`Error::Type`] if its namespace is missing,
+    /// [`Error::Link`] if its name is missing or the definition has the wrong
+    /// kind or type.
     ///
     /// # Panics
     ///
     /// If a definition living in a store is used with another store (wasmi's
-    /// rule).
-    pub fn resolve(
+    /// rule: wasmi offers no way to ask which store owns an item).
+    pub fn resolve<E>(
         &self,
         store: impl AsContextMut<Data = T>,
         module: &Module,
-    ) -> Result<Vec<Extern>, Error<Infallible>> {
-        self.resolve_module(store, module, None)
+    ) -> Result<Vec<Extern>, Error<E>> {
+        if !wasmi::Engine::same(store.as_context().engine(), module.engine()) {
+            return Err(Error::Type(TypeError::ModuleEngineMismatch));
+        }
+        self.resolve_module(store, module)
     }
 
     /// Checks import declarations (from
@@ -82,7 +93,8 @@ impl<T: 'static> Imports<T> {
     /// let mut compiler = StreamingCompiler::new(&engine).with_import_declarations();
     /// compiler.feed(&wasm)?; // a driver would check as soon as this is `Some`
     /// let declared = compiler.import_declarations().expect("import section arrived");
-    /// assert!(matches!(imports.check(&store, declared), Err(Error::Link(_))));
+    /// let checked = imports.check::<core::convert::Infallible>(&store, declared);
+    /// assert!(matches!(checked, Err(Error::Link(_))));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -93,27 +105,26 @@ impl<T: 'static> Imports<T> {
     /// # Panics
     ///
     /// As [`resolve`](Self::resolve).
-    pub fn check(
+    pub fn check<E>(
         &self,
         store: impl AsContext<Data = T>,
         declarations: &[ImportDeclaration],
-    ) -> Result<(), Error<Infallible>> {
+    ) -> Result<(), Error<E>> {
         self.check_declarations(store, declarations)
     }
 
-    /// Resolves the imports of `module`, in module order if `module_order`
-    /// gives the kind of each import in the import section's order, in
-    /// wasmi's order (functions, tables, memories, globals) otherwise. The
-    /// result is in wasmi's order, as `Instance::new` wants it.
+    /// Resolves the imports of `module` in the import section's order. The
+    /// result is in wasmi's order (functions, tables, memories, globals), as
+    /// `Instance::new` wants it.
     pub(crate) fn resolve_module<E>(
         &self,
         mut store: impl AsContextMut<Data = T>,
         module: &Module,
-        module_order: Option<&[ExternKind]>,
     ) -> Result<Vec<Extern>, Error<E>> {
-        let imports: Vec<ImportType<'_>> = module.imports().collect();
-        let positions = module_order
-            .and_then(|kinds| wasmi_positions(kinds, &imports))
+        let imports: Vec<ImportType<'_>> = module.wasmi().imports().collect();
+        // The recorded kinds always describe the module they were recorded
+        // from; wasmi's order is the fallback should they not.
+        let positions = wasmi_positions(module.import_kinds(), &imports)
             .unwrap_or_else(|| (0..imports.len()).collect());
         // Check every import before making any host function, so a failed
         // link leaves nothing behind in the store (wasmi never frees a Func).

@@ -77,7 +77,7 @@ impl<B> Response<B> {
     /// let response = Response::ok_wasm(&wasm[..]);
     /// assert_eq!((response.status(), response.check()), (200, Ok(())));
     /// let module = compile_streaming(&Config::new().engine(), response)?;
-    /// assert!(module.get_export("f").is_some());
+    /// assert!(module.wasmi().get_export("f").is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]

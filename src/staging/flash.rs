@@ -49,7 +49,7 @@ pub const MAX_WRITE_SIZE: usize = 256;
 /// # mod nor_flash { include!("../../tests/common/nor_flash.rs"); }
 /// # use nor_flash::NorFlashDouble;
 /// use wasmstream::staging::{FlashStaging, Staging, Validated, load_installed};
-/// use wasmstream::{Config, Module};
+/// use wasmstream::Config;
 ///
 /// let engine = Config::new().engine();
 /// let wasm = wat::parse_str(r#"(module (func (export "f") (result i32) i32.const 7))"#)?;
@@ -66,14 +66,14 @@ pub const MAX_WRITE_SIZE: usize = 256;
 /// for chunk in wasm.chunks(3) {
 ///     staging.write(chunk)?;
 /// }
-/// Module::new(&engine, &wasm)?; // here wasmi validates; the streaming compiler does it as bytes arrive
+/// wasmstream::wasmi::Module::new(&engine, &wasm)?; // here wasmi validates; the streaming compiler does it as bytes arrive
 /// // SAFETY: `Module::new` validated exactly these bytes under this engine.
 /// let staged = staging.finish(unsafe { Validated::new_unchecked(&engine, wasm.len() as u64) })?;
 /// assert_eq!(staged, &wasm[..]);
 ///
 /// // At the next boot: the installed module, digest-checked, not validated again.
 /// let module = load_installed(&engine, staging.region())?;
-/// assert!(module.get_export("f").is_some());
+/// assert!(module.wasmi().get_export("f").is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct FlashStaging<F> {

@@ -46,6 +46,8 @@ use core::fmt;
 use sha2::{Digest, Sha256};
 
 use crate::Engine;
+use crate::compile::ImportRecorder;
+use crate::instantiate::Module;
 
 /// Bytes at the start of a flash region that hold the install record; the
 /// module bytes follow them.
@@ -174,6 +176,13 @@ pub enum InstallError {
         /// The module length the record gives.
         length: u64,
     },
+    /// The module bytes do not parse at `offset`. Bytes that match the
+    /// record's SHA-256 were validated before they were installed, so this
+    /// means a bug, not a damaged flash; it is an error rather than a panic.
+    Unparsable {
+        /// The module byte where parsing failed.
+        offset: u64,
+    },
     /// wasmi could not build the (valid) module, for instance out of memory.
     Wasmi(wasmi::Error),
 }
@@ -211,6 +220,10 @@ impl fmt::Display for InstallError {
             InstallError::DigestMismatch { length } => write!(
                 f,
                 "the {length} module bytes at region byte {RECORD_BYTES} do not have the SHA-256 of the install record"
+            ),
+            InstallError::Unparsable { offset } => write!(
+                f,
+                "the installed module does not parse at module byte {offset}"
             ),
             InstallError::Wasmi(e) => write!(f, "wasmi could not build the installed module: {e}"),
         }
@@ -278,7 +291,7 @@ impl core::error::Error for InstallError {
 /// # mod nor_flash { include!("../../tests/common/nor_flash.rs"); }
 /// # use nor_flash::NorFlashDouble;
 /// use wasmstream::staging::{FlashStaging, InstallError, Staging, Validated, load_installed};
-/// use wasmstream::{Config, Module};
+/// use wasmstream::Config;
 ///
 /// let engine = Config::new().engine();
 /// let wasm = wat::parse_str(r#"(module (func (export "f") (result i32) i32.const 7))"#)?;
@@ -287,20 +300,20 @@ impl core::error::Error for InstallError {
 /// let mut staging = unsafe { FlashStaging::new(flash.clone(), 0, 4 * 4096, flash.view(0)) }?;
 /// staging.begin(None)?;
 /// staging.write(&wasm)?;
-/// Module::new(&engine, &wasm)?;
+/// wasmstream::wasmi::Module::new(&engine, &wasm)?;
 /// // SAFETY: `Module::new` validated exactly these bytes under this engine.
 /// staging.finish(unsafe { Validated::new_unchecked(&engine, wasm.len() as u64) })?;
 ///
 /// // At the next boot:
 /// let module = load_installed(&engine, staging.region())?;
-/// assert!(module.get_export("f").is_some());
+/// assert!(module.wasmi().get_export("f").is_some());
 /// // Under another feature set it is refused, not loaded.
 /// let other = Config::new().wasm_multi_value(false).engine();
 /// let error = load_installed(&other, staging.region()).unwrap_err();
 /// assert!(matches!(error, InstallError::FeaturesDiffer { .. }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn load_installed(engine: &Engine, installed: &[u8]) -> Result<wasmi::Module, InstallError> {
+pub fn load_installed(engine: &Engine, installed: &[u8]) -> Result<Module, InstallError> {
     let record = Record::read(installed)?;
     let engine_features = super::feature_bits(engine);
     if record.features != engine_features {
@@ -317,8 +330,24 @@ pub fn load_installed(engine: &Engine, installed: &[u8]) -> Result<wasmi::Module
             length: record.length,
         });
     }
+    let shape = shape_of(module)?;
     // SAFETY: `module` has the SHA-256 of bytes that this crate validated
     // under `engine_features`, this engine's feature set, and read back from
     // flash before it wrote the record (see "Why that is sound" above).
-    unsafe { wasmi::Module::new_unchecked(engine, module) }.map_err(InstallError::Wasmi)
+    let wasmi =
+        unsafe { wasmi::Module::new_unchecked(engine, module) }.map_err(InstallError::Wasmi)?;
+    Ok(Module::new(wasmi, shape))
+}
+
+/// What [`Module`] keeps of a module's sections (import and export order,
+/// declared sizes), read again from its bytes: a parse, no validation.
+fn shape_of(module: &[u8]) -> Result<crate::compile::ModuleShape, InstallError> {
+    let mut recorder = ImportRecorder::kinds_only();
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        let payload = payload.map_err(|e| InstallError::Unparsable {
+            offset: e.offset() as u64,
+        })?;
+        recorder.observe(&payload);
+    }
+    Ok(recorder.into_shape())
 }

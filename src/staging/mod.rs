@@ -70,7 +70,7 @@ impl Validated {
     ///
     /// let engine = Config::new().engine();
     /// let wasm = wat::parse_str("(module (func (export \"f\")))")?;
-    /// wasmstream::Module::new(&engine, &wasm)?; // wasmi validated it
+    /// wasmstream::wasmi::Module::new(&engine, &wasm)?; // wasmi validated it
     /// let mut staging = VecStaging::new();
     /// staging.begin(Some(wasm.len() as u64))?;
     /// staging.write(&wasm)?;

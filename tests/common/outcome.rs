@@ -109,7 +109,7 @@ pub fn compile_chunked(
         );
     }
     match compiler.finish() {
-        Ok(module) => Outcome::Compiled(Shape::of(&module)),
+        Ok(module) => Outcome::Compiled(Shape::of(module.wasmi())),
         Err(error) => Outcome::Rejected {
             error,
             at: ReportedAt::Finish,

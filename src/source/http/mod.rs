@@ -18,7 +18,7 @@
 //! let mut head = [0u8; 256];
 //! let response = HttpResponse::read(&stream[..], &mut head)?;
 //! let module = compile_streaming(&Config::new().engine(), response)?;
-//! assert!(module.get_export("f").is_some());
+//! assert!(module.wasmi().get_export("f").is_some());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
