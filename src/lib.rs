@@ -39,9 +39,11 @@
 //!
 //! ## Memory
 //!
-//! Peak RAM is the read window (fixed, chosen by the caller), the staged
-//! module (every section but skipped custom sections) and wasmi's module.
-//! See `docs/memory.md` in the repository.
+//! Peak RAM is the read window (fixed, chosen by the caller), one parse
+//! unit (a section header, one section, one function body — never a data
+//! segment's bytes), the staged module (every section but skipped custom
+//! sections, in the [`Staging`] sink: the heap by default) and wasmi's
+//! module. See `docs/memory.md` in the repository.
 //!
 //! ## Features
 //!
@@ -74,18 +76,19 @@ mod source;
 pub mod staging;
 
 pub use compile::{
-    DEFAULT_WINDOW_BYTES, ImportDeclaration, StreamingCompiler, compile_streaming,
-    compile_streaming_with_window, validate,
+    CompileOptions, DEFAULT_WINDOW_BYTES, ImportDeclaration, StreamingCompiler, compile_streaming,
+    compile_streaming_with, validate,
 };
 #[cfg(feature = "async")]
-pub use compile::{compile_streaming_async, compile_streaming_with_window_async, validate_async};
+pub use compile::{compile_streaming_async, compile_streaming_with_async, validate_async};
 pub use config::{CompilationMode, Config, Engine, Limits, ResourceLimits};
 pub use error::{
-    CompileError, Error, LimitExceeded, LinkError, LinkErrorReason, RuntimeError, TypeError,
+    CompileError, Error, LimitExceeded, LinkError, LinkErrorReason, RuntimeError, StreamingError,
+    TypeError,
 };
 pub use error::{ExternKind, IndexType};
 pub use instantiate::{
-    InstantiateOptions, Instantiated, Module, ModuleImports, instantiate, instantiate_streaming,
+    Instantiated, Module, ModuleImports, instantiate, instantiate_streaming,
     instantiate_streaming_with,
 };
 #[cfg(feature = "async")]

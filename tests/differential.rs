@@ -13,7 +13,7 @@ use common::corpus::{mutate, smith_module};
 use common::outcome::{Shape, random_chunk_size, wasmi_outcome};
 use common::readers::ScriptedReader;
 use common::rng::Rng;
-use wasmstream::{CompilationMode, Config, Error, compile_streaming_with_window};
+use wasmstream::{CompilationMode, CompileOptions, Config, Error, compile_streaming_with};
 
 /// A random configuration: each Wasm feature on or off, either mode, custom
 /// sections kept or not. Features wasm-smith uses but the config lacks make
@@ -64,7 +64,11 @@ fn check(name: &str, bytes: &[u8], rng: &mut Rng) -> bool {
         .collect();
     let mut window = vec![0; rng.between(0, 4096)];
     let mut reader = ScriptedReader::new(bytes).read_sizes(&read_sizes);
-    let ours = compile_streaming_with_window(&engine, &mut reader, &mut window);
+    let ours = compile_streaming_with(
+        &engine,
+        &mut reader,
+        CompileOptions::new().window(&mut window),
+    );
     let context = format!(
         "{name} [{description}; reads {read_sizes:?}, window {}]",
         window.len()

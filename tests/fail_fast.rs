@@ -8,7 +8,9 @@ use std::ops::Range;
 use common::outcome::{Outcome, ReportedAt, compile_bytewise};
 use common::readers::ScriptedReader;
 use wasmparser::{Parser, Payload};
-use wasmstream::{Config, Error, Limits, compile_streaming, compile_streaming_with_window};
+use wasmstream::{
+    CompileOptions, Config, Error, Limits, compile_streaming, compile_streaming_with,
+};
 
 /// Streams that are not Wasm, with the index of their first wrong byte.
 const NOT_WASM: &[(&[u8], u64)] = &[
@@ -145,7 +147,11 @@ fn an_invalid_function_body_fails_before_the_next_body_is_read() {
     let engine = Config::new().engine();
     for window in [64usize, 1024, 4096] {
         let mut reader = ScriptedReader::new(&wasm);
-        let result = compile_streaming_with_window(&engine, &mut reader, &mut vec![0; window]);
+        let result = compile_streaming_with(
+            &engine,
+            &mut reader,
+            CompileOptions::new().window(&mut vec![0; window]),
+        );
         let Err(Error::Compile(error)) = result else {
             panic!("expected a CompileError, got {result:?}");
         };
@@ -197,7 +203,11 @@ fn an_unknown_section_id_fails_at_its_id_byte() {
     let engine = Config::new().engine();
     let mut window = [0u8; 4096];
     let mut reader = reader;
-    let result = compile_streaming_with_window(&engine, &mut reader, &mut window);
+    let result = compile_streaming_with(
+        &engine,
+        &mut reader,
+        CompileOptions::new().window(&mut window),
+    );
     match result {
         Err(Error::Compile(e)) => {
             assert_eq!(e.offset(), 8, "{e}");

@@ -10,7 +10,9 @@ mod common;
 use common::counting_alloc::{CountingAlloc, HeapUse, measure};
 use common::outcome::wasmi_outcome;
 use common::readers::ScriptedReader;
-use wasmstream::{Config, Engine, Error, Limits, compile_streaming, compile_streaming_with_window};
+use wasmstream::{
+    CompileOptions, Config, Engine, Error, Limits, compile_streaming, compile_streaming_with,
+};
 
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
@@ -324,13 +326,17 @@ fn the_body_size_limit_holds_for_every_chunking() {
             .chunks(chunk)
             .find_map(|piece| compiler.feed(piece).err())
             .unwrap_or_else(|| panic!("{chunk}-byte chunks: body over the limit accepted"));
-        assert!(error.message().contains("function body is"), "{error}");
+        assert!(error.to_string().contains("function body is"), "{error}");
         offsets.push(error.offset());
     }
     assert!(
         offsets.windows(2).all(|w| w[0] == w[1]),
         "offsets differ: {offsets:?}"
     );
-    let windowed = compile_streaming_with_window(&engine, &wasm[..], &mut vec![0; 1 << 20]);
+    let windowed = compile_streaming_with(
+        &engine,
+        &wasm[..],
+        CompileOptions::new().window(&mut vec![0; 1 << 20]),
+    );
     assert!(matches!(windowed, Err(Error::Compile(e)) if e.offset() == offsets[0]));
 }

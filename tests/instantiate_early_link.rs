@@ -7,7 +7,7 @@ use embedded_io::{ErrorKind, ErrorType, Read};
 use wasmparser::{Parser, Payload};
 use wasmstream::wasmi::Store;
 use wasmstream::{
-    Config, Error, Imports, InstantiateOptions, LinkErrorReason, instantiate_streaming_with,
+    CompileOptions, Config, Error, Imports, LinkErrorReason, instantiate_streaming_with,
 };
 
 /// Counts the bytes it hands out, at most `chunk` per read.
@@ -68,7 +68,7 @@ fn run(
         read: &read,
     };
     let mut store = Store::new(imports.engine(), ());
-    let options = InstantiateOptions::new().early_link_check(early);
+    let options = CompileOptions::new().early_link_check(early);
     let result = instantiate_streaming_with(&mut store, source, imports, options).map(|_| ());
     (result, read.get())
 }
@@ -132,7 +132,7 @@ fn a_module_that_links_is_read_to_the_end_and_instantiated() {
         chunk: 64,
         read: &read,
     };
-    let options = InstantiateOptions::new().early_link_check(true);
+    let options = CompileOptions::new().early_link_check(true);
     let instantiated = instantiate_streaming_with(&mut store, source, &imports, options).unwrap();
     assert_eq!(read.get(), wasm.len());
     instantiated

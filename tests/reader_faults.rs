@@ -9,7 +9,9 @@ use common::corpus::{Case, fixtures};
 use common::outcome::{Outcome, Shape, compile_bytewise, wasmi_outcome};
 use common::readers::{EndlessReader, ReadFault, ScriptedReader};
 use embedded_io::ErrorKind;
-use wasmstream::{Config, Engine, Error, Limits, compile_streaming, compile_streaming_with_window};
+use wasmstream::{
+    CompileOptions, Config, Engine, Error, Limits, compile_streaming, compile_streaming_with,
+};
 
 fn fixture(name: &str) -> Case {
     fixtures()
@@ -186,7 +188,11 @@ fn reads_never_exceed_the_window() {
     let case = fixture("control_flow.wat");
     for window in [0usize, 1, 2, 5, 64] {
         let mut reader = ScriptedReader::new(&case.bytes);
-        let module = compile_streaming_with_window(&engine, &mut reader, &mut vec![0; window]);
+        let module = compile_streaming_with(
+            &engine,
+            &mut reader,
+            CompileOptions::new().window(&mut vec![0; window]),
+        );
         assert!(module.is_ok(), "window {window}: {module:?}");
         // An empty window reads one byte at a time.
         assert!(reader.largest_request <= window.max(1), "window {window}");

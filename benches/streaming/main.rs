@@ -9,6 +9,7 @@ mod counting_alloc;
 mod func_gen;
 mod module_gen;
 mod rng;
+mod smith;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -18,7 +19,8 @@ use module_gen::{Generated, Shape};
 use wasmstream::wasmi;
 use wasmstream::wasmi::Module;
 use wasmstream::{
-    CompilationMode, Config, Engine, Limits, StreamingCompiler, compile_streaming_with_window,
+    CompilationMode, CompileOptions, Config, Engine, Limits, StreamingCompiler,
+    compile_streaming_with,
 };
 
 #[global_allocator]
@@ -53,6 +55,7 @@ fn main() {
     let plain = generated.plain.clone();
     let debug = generated.with_debug(SHAPE.seed ^ 0xdeb, DEBUG_FACTOR * plain.len());
     describe(&generated, &debug);
+    let only = std::env::var("WASMSTREAM_BENCH_ONLY").ok();
     if let Ok(what) = std::env::var("WASMSTREAM_BENCH_PROFILE") {
         profile(&what, iterations, &plain);
         return;
@@ -79,6 +82,13 @@ fn main() {
                 ratio(streamed, baseline)
             );
         }
+    }
+
+    bytewise_table(iterations, &plain);
+    staging_table(&plain);
+    // `WASMSTREAM_BENCH_ONLY=issue8`: the CPU and staging tables only.
+    if only.as_deref() == Some("issue8") {
+        return;
     }
 
     println!("\n## (b) finish() alone ÷ eager Module::new (plain module)\n");
@@ -205,8 +215,18 @@ fn profile(what: &str, iterations: usize, bytes: &[u8]) {
         "stream-eager" => (CompilationMode::Eager, true),
         "baseline-lazy" => (CompilationMode::Lazy, false),
         "baseline-eager" => (CompilationMode::Eager, false),
+        "stream-bytewise-lazy" => {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                total += timed(CompilationMode::Lazy, |engine| {
+                    stream_with(engine, bytes, 0, false)
+                });
+            }
+            println!("{what}: {} per run", ms(total / iterations as u32));
+            return;
+        }
         _ => panic!(
-            "WASMSTREAM_BENCH_PROFILE: stream-lazy|stream-eager|baseline-lazy|baseline-eager"
+            "WASMSTREAM_BENCH_PROFILE: stream-lazy|stream-eager|baseline-lazy|baseline-eager|stream-bytewise-lazy"
         ),
     };
     let mut total = Duration::ZERO;
@@ -227,13 +247,114 @@ fn engine(mode: CompilationMode) -> Engine {
         .engine()
 }
 
+/// CPU with 1-byte reads (a UART): streaming ÷ read-all + `Module::new`.
+fn bytewise_table(iterations: usize, plain: &[u8]) {
+    println!(
+        "\n## (a1) CPU time with 1-byte reads: compile_streaming (empty window) ÷ read-all (1-byte reads) + Module::new\n"
+    );
+    println!("median thread CPU time of {iterations} interleaved runs, fresh engine per run\n");
+    println!(
+        "| mode | module | streaming, 1-byte reads | read-all, 1-byte reads + Module::new | ratio (target ≤ 1.10) |"
+    );
+    println!("|---|---|---:|---:|---:|");
+    for mode in [CompilationMode::Lazy, CompilationMode::Eager] {
+        let (streamed, baseline) = compare(
+            iterations,
+            mode,
+            |engine| stream_with(engine, plain, 0, false),
+            |engine| read_all_bytewise_then_compile(engine, plain),
+        );
+        println!(
+            "| {mode:?} | plain | {} | {} | **{:.3}** |",
+            ms(streamed),
+            ms(baseline),
+            ratio(streamed, baseline)
+        );
+    }
+}
+
 /// The streaming side: the blocking driver over an in-memory reader.
 #[inline(never)]
 fn stream(engine: &Engine, bytes: &[u8]) -> Module {
-    let mut window = [0u8; WINDOW];
-    compile_streaming_with_window(engine, black_box(bytes), &mut window)
+    stream_with(engine, bytes, WINDOW, false)
+}
+
+/// The blocking driver through a `window`-byte window (0: 1-byte reads),
+/// with the module's length as a size hint if `hint`.
+#[inline(never)]
+fn stream_with(engine: &Engine, bytes: &[u8], window: usize, hint: bool) -> Module {
+    let mut window = vec![0u8; window];
+    let mut options = CompileOptions::new().window(&mut window);
+    if hint {
+        options = options.size_hint(bytes.len() as u64);
+    }
+    compile_streaming_with(engine, black_box(bytes), options)
         .expect("streaming compiles the module")
         .into_wasmi()
+}
+
+/// Read-all with 1-byte reads (a UART without a driver buffer), then wasmi.
+#[inline(never)]
+fn read_all_bytewise_then_compile(engine: &Engine, bytes: &[u8]) -> Module {
+    let mut reader = black_box(bytes);
+    let mut all = Vec::new();
+    let mut byte = [0u8; 1];
+    while embedded_io::Read::read(&mut reader, &mut byte).expect("in memory") == 1 {
+        all.push(byte[0]);
+    }
+    wasmi::Module::new(engine, &all).expect("wasmi compiles the module")
+}
+
+/// Peak heap of the staging choices ÷ read-all into a pre-sized `Vec` +
+/// `Module::new`, for the generated module and a wasm-smith module.
+fn staging_table(plain: &[u8]) {
+    let smith = smith::module(0x5eed, |bytes| {
+        [CompilationMode::Lazy, CompilationMode::Eager]
+            .into_iter()
+            .all(|mode| wasmi::Module::new(&engine(mode), bytes).is_ok())
+    });
+    println!(
+        "\n## (c1) peak heap by staging ÷ read-all into a pre-sized Vec + Module::new (same mode), 'moving' accounting\n"
+    );
+    println!(
+        "wasm-smith module: {} bytes. VecStaging without a hint grows by half its size at a time; with `CompileOptions::size_hint` it reserves once.\n",
+        smith.len()
+    );
+    println!(
+        "| module | mode | read-all pre-sized peak | VecStaging, no hint | ratio (target ≤ 1.00) | VecStaging, size hint | ratio (target ≤ 1.00) | FlashStaging (NOR double) | ratio (target ≤ 0.60 Lazy, ≤ 0.80 Eager) |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (name, bytes) in [("generated", plain), ("wasm-smith", &smith[..])] {
+        for mode in [CompilationMode::Lazy, CompilationMode::Eager] {
+            let presized = peak(mode, |engine| read_presized_then_compile(engine, bytes));
+            let grown = peak(mode, |engine| stream_with(engine, bytes, WINDOW, false));
+            let hinted = peak(mode, |engine| stream_with(engine, bytes, WINDOW, true));
+            let flash = match flash_staging_peak(mode, bytes) {
+                Some(flash) => format!(
+                    "{} | **{:.3}**",
+                    kib(flash.moving),
+                    flash.moving as f64 / presized.moving as f64
+                ),
+                None => "not measured yet | –".to_string(),
+            };
+            println!(
+                "| {name} | {mode:?} | {} | {} | **{:.3}** | {} | **{:.3}** | {flash} |",
+                kib(presized.moving),
+                kib(grown.moving),
+                grown.moving as f64 / presized.moving as f64,
+                kib(hinted.moving),
+                hinted.moving as f64 / presized.moving as f64,
+            );
+        }
+    }
+}
+
+/// FLASH-STAGING ROW: peak heap of `compile_streaming_with` staging into a
+/// `FlashStaging` over an in-memory NOR-flash double (the double's storage
+/// is not heap: allocate it before the probe starts, or as a `static`).
+/// `None` until `FlashStaging` is merged; the coordinator fills this in.
+fn flash_staging_peak(_mode: CompilationMode, _bytes: &[u8]) -> Option<Peak> {
+    None
 }
 
 /// What a user does without streaming: read the whole body into a `Vec`
@@ -398,7 +519,7 @@ fn breakdown(mode: CompilationMode, bytes: &[u8]) -> Vec<(&'static str, i64)> {
         ("staged module bytes (stream minus custom sections)", staged),
         ("live heap after the last feed", after_feed),
         (
-            "→ parser + validator state (live − staged)",
+            "→ unit buffer + validator state + staging growth room (live − staged)",
             after_feed - staged,
         ),
         (

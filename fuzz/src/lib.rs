@@ -9,7 +9,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use wasmstream::wasmi::Module;
-use wasmstream::{CompilationMode, CompileError, Config, Engine, StreamingCompiler};
+use wasmstream::{CompilationMode, Config, Engine, StreamingCompiler, StreamingError};
 
 /// Imports, exports and kept custom sections, as comparable text.
 #[derive(Debug, PartialEq, Eq)]
@@ -79,7 +79,7 @@ impl Setup {
     }
 }
 
-fn feed_in_chunks(engine: &Engine, bytes: &[u8], setup: &Setup) -> Result<Shape, CompileError> {
+fn feed_in_chunks(engine: &Engine, bytes: &[u8], setup: &Setup) -> Result<Shape, StreamingError> {
     let mut compiler = StreamingCompiler::new(engine);
     let (mut at, mut index) = (0, 0);
     while at < bytes.len() {
@@ -91,7 +91,7 @@ fn feed_in_chunks(engine: &Engine, bytes: &[u8], setup: &Setup) -> Result<Shape,
     compiler.finish().map(|module| Shape::of(&module))
 }
 
-fn feed_whole(engine: &Engine, bytes: &[u8]) -> Result<Shape, CompileError> {
+fn feed_whole(engine: &Engine, bytes: &[u8]) -> Result<Shape, StreamingError> {
     let mut compiler = StreamingCompiler::new(engine);
     compiler.feed(bytes)?;
     compiler.finish().map(|module| Shape::of(&module))
@@ -126,7 +126,7 @@ fn check_module(engine: &Engine, bytes: &[u8], setup: &Setup) -> bool {
     assert_eq!(chunked, whole, "chunked and whole feeding disagree");
     let streamed = match wasmstream::compile_streaming(engine, OneByteReader(bytes)) {
         Ok(module) => Ok(Shape::of(&module)),
-        Err(wasmstream::Error::Compile(e)) => Err(e),
+        Err(wasmstream::Error::Compile(e)) => Err(e.into()),
         Err(other) => panic!("compile_streaming failed with a non-compile error: {other}"),
     };
     assert_eq!(streamed, whole, "1-byte reads and whole feeding disagree");

@@ -11,8 +11,9 @@ use wasmparser::{Payload, TypeRef};
 
 use super::StreamingCompiler;
 use super::shape::ModuleShape;
+use crate::staging::Staging;
 
-impl StreamingCompiler {
+impl<S: Staging> StreamingCompiler<S> {
     /// Asks the compiler to record the module's import declarations, so
     /// they can be checked as soon as the import section has arrived (see
     /// [`import_declarations`](Self::import_declarations)).

@@ -1,5 +1,6 @@
 //! Byte-at-a-time LEB128 `u32` decoding, for fields that may be split across
-//! fed chunks (section sizes, custom-section name lengths).
+//! fed chunks (section sizes, counts, body and data lengths, custom-section
+//! name lengths).
 
 /// An unsigned LEB128 `u32` being assembled one byte at a time.
 #[derive(Debug, Default, Clone, Copy)]
@@ -32,21 +33,6 @@ impl LebU32 {
     }
 }
 
-/// Decodes a complete LEB128 `u32` at the start of `bytes`, if all of it is
-/// there and well formed; `None` otherwise (the caller has no decision to make
-/// yet, or wasmparser will report the malformed integer itself).
-pub(crate) fn peek_u32(bytes: &[u8]) -> Option<u32> {
-    let mut leb = LebU32::default();
-    for &byte in bytes.iter().take(5) {
-        match leb.push(byte) {
-            Ok(Some(value)) => return Some(value),
-            Ok(None) => {}
-            Err(_) => return None,
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,8 +56,8 @@ mod tests {
         assert_eq!(decode(&[0x80, 0x01]), Ok(Some(128)));
         assert_eq!(decode(&[0x80, 0x80, 0x00]), Ok(Some(0)));
         assert_eq!(decode(&[0xff, 0xff, 0xff, 0xff, 0x0f]), Ok(Some(u32::MAX)));
-        assert_eq!(peek_u32(&[0xe5, 0x8e, 0x26]), Some(624_485));
-        assert_eq!(peek_u32(&[0xe5, 0x8e]), None);
+        assert_eq!(decode(&[0xe5, 0x8e, 0x26]), Ok(Some(624_485)));
+        assert_eq!(decode(&[0xe5, 0x8e]), Ok(None));
     }
 
     #[test]

@@ -1,32 +1,36 @@
 //! [`StreamingCompiler`]: the sans-IO state machine that turns module bytes,
-//! fed in chunks of any size, into a wasmi [`Module`].
+//! fed in chunks of any size, into a [`Module`].
 
 use alloc::format;
-use alloc::vec::Vec;
 
-use wasmparser::{
-    BinaryReaderError, Chunk, FuncValidatorAllocations, Parser, Payload, ValidPayload, Validator,
-};
+use wasmparser::{Chunk, FuncValidatorAllocations, Parser, Payload, Validator, WasmFeatures};
 
 use super::custom_skip::CustomSkip;
+use super::data_scan::DataScan;
 use super::imports::ImportRecorder;
-use super::leb::{LebU32, peek_u32};
+use super::leb::LebU32;
+use super::sections::{binary_error, validate_payload};
+use super::unit::Unit;
 use crate::config::{Engine, Limits};
-use crate::error::CompileError;
+use crate::error::{CompileError, StreamingError};
 use crate::instantiate::Module;
+use crate::staging::{Staging, Validated, VecStaging};
 
-const MAGIC: [u8; 4] = *b"\0asm";
-const HEADER_LEN: u64 = 8;
-const CUSTOM_SECTION: u8 = 0;
-const CODE_SECTION: u8 = 10;
+pub(super) const MAGIC: [u8; 4] = *b"\0asm";
+pub(super) const HEADER_LEN: u64 = 8;
+pub(super) const CUSTOM_SECTION: u8 = 0;
+pub(super) const CODE_SECTION: u8 = 10;
+pub(super) const DATA_SECTION: u8 = 11;
 /// The highest section id of a core module (13, the tag section).
-const LAST_SECTION_ID: u8 = 13;
+pub(super) const LAST_SECTION_ID: u8 = 13;
 /// A section id and the longest LEB128 `u32` size.
-const MAX_SECTION_HEADER: usize = 6;
+pub(super) const MAX_SECTION_HEADER: usize = 6;
+/// The longest LEB128 `u32` (a count or a body size).
+pub(super) const MAX_LEB_U32: usize = 5;
 
 /// Where the next byte of the stream belongs.
 #[derive(Debug)]
-enum Stage {
+pub(super) enum Stage {
     /// The 8-byte preamble: `\0asm` and the version.
     Preamble,
     /// A section's id and size field; `len` bytes of it are in `bytes`.
@@ -39,8 +43,32 @@ enum Stage {
     Section {
         id: u8,
         left: u32,
-        skip: Option<CustomSkip>,
+        contents: Contents,
     },
+}
+
+/// How a section's contents are handled.
+#[derive(Debug)]
+pub(super) enum Contents {
+    /// Kept whole in the unit, parsed once its last byte has arrived.
+    Whole,
+    /// A custom section skipped as it streams past (not staged).
+    Skip(CustomSkip),
+    /// The code section: its count, then one function body at a time.
+    Code(CodeField),
+    /// The data section: segment headers kept, data bytes only staged.
+    Data(DataScan),
+}
+
+/// The field of the code section the next byte belongs to.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum CodeField {
+    /// The function count.
+    Count(LebU32),
+    /// A body's size field, which starts at stream offset `start`.
+    BodySize { size: LebU32, start: u64 },
+    /// A body's bytes: `left` to go.
+    Body { left: u32 },
 }
 
 /// Compiles a WebAssembly module from bytes fed in chunks of any size,
@@ -51,9 +79,16 @@ enum Stage {
 /// that delivers the byte proving it, with that byte's offset in the stream;
 /// after an error every call returns the same error.
 ///
-/// RAM: the staged module (every section but skipped custom sections,
-/// reserved section by section from the declared sizes) and the validator's
-/// state. Nothing is allocated per fed chunk.
+/// Every byte that wasmi will see (all but skipped custom sections) goes to
+/// the [`Staging`] sink `S` as it arrives — by default a [`VecStaging`] on
+/// the heap. The compiler itself holds in RAM only the unit it is parsing: a
+/// section header, one whole section other than code and data (bounded by
+/// [`Limits::max_section_bytes`]), one function body (bounded by
+/// [`Limits::max_function_body_bytes`]), or the data section's segment
+/// headers (its segment bytes are only staged). Each unit is parsed once,
+/// when its last byte has arrived. Its buffer keeps its room from one unit
+/// to the next, so feeding allocates only when a unit is larger than any
+/// before it, however small the fed chunks are.
 ///
 /// ```
 /// use wasmstream::{Config, StreamingCompiler};
@@ -69,46 +104,62 @@ enum Stage {
 /// assert!(module.wasmi().get_export("f").is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub struct StreamingCompiler {
+pub struct StreamingCompiler<S: Staging = VecStaging> {
     /// Only what compiling needs of the [`Engine`]: a smaller compiler to
     /// move around, and less code on small targets.
-    engine: wasmi::Engine,
-    keep_custom_sections: bool,
-    limits: Limits,
-    stage: Stage,
-    /// The module as wasmi will see it: every byte but skipped custom sections.
-    staged: Vec<u8>,
-    /// How much of `staged` the parser has consumed.
-    parsed: usize,
+    pub(super) engine: wasmi::Engine,
+    pub(super) keep_custom_sections: bool,
+    pub(super) limits: Limits,
+    pub(super) stage: Stage,
+    pub(super) staging: S,
+    /// Whether `staging.begin` has been called.
+    pub(super) begun: bool,
+    /// The module's length, when known: reserves the staging once, and a
+    /// stream of another length is an error.
+    pub(super) known_length: Option<u64>,
+    pub(super) unit: Unit,
+    /// The parser offset of the unit's first byte (the parser's position).
+    pub(super) unit_base: u64,
+    /// How many of the unit's bytes have been staged. Units are staged when
+    /// they have parsed: one write per unit, however small the fed chunks.
+    pub(super) unit_staged: usize,
+    /// The feature set the validator uses.
+    pub(super) features: WasmFeatures,
     /// Stream bytes received.
-    received: u64,
-    /// Stream bytes not staged; a staged offset plus this is a stream offset,
-    /// because parsing never lags behind a skipped section.
-    skipped: u64,
-    /// Function bodies of the code section the parser has yet to return.
-    bodies_left: u32,
-    parser: Parser,
-    validator: Validator,
-    func_allocations: Option<FuncValidatorAllocations>,
-    failed: Option<CompileError>,
+    pub(super) received: u64,
+    /// Bytes written to the staging sink.
+    pub(super) staged: u64,
+    /// Stream offset minus parser offset: the bytes the parser never saw
+    /// (skipped custom sections, data segment bytes).
+    pub(super) shift: u64,
+    /// Function bodies the parser has yet to return.
+    pub(super) bodies_left: u32,
+    /// The parser still expects function bodies after the code section
+    /// ended (an invalid module): later sections are parsed whole.
+    pub(super) bodies_missing: bool,
+    pub(super) parser: Parser,
+    pub(super) validator: Validator,
+    pub(super) func_allocations: Option<FuncValidatorAllocations>,
+    pub(super) failed: Option<StreamingError>,
     /// The module's shape (import and export order, declared sizes) and,
     /// when asked for, its import declarations (see `imports.rs`).
     pub(super) imports: Option<ImportRecorder>,
 }
 
-impl core::fmt::Debug for StreamingCompiler {
+impl<S: Staging> core::fmt::Debug for StreamingCompiler<S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("StreamingCompiler")
             .field("received", &self.received)
-            .field("staged", &self.staged.len())
+            .field("staged", &self.staged)
             .field("failed", &self.failed)
             .finish_non_exhaustive()
     }
 }
 
 impl StreamingCompiler {
-    /// A compiler for `engine`, validating with the Wasm features its
-    /// [`Config`](crate::Config) set on wasmi and enforcing its [`Limits`].
+    /// A compiler for `engine` staging into a [`VecStaging`], validating with
+    /// the Wasm features its [`Config`](crate::Config) set on wasmi and
+    /// enforcing its [`Limits`].
     ///
     /// ```
     /// use wasmstream::{Config, StreamingCompiler};
@@ -119,6 +170,26 @@ impl StreamingCompiler {
     /// ```
     #[must_use]
     pub fn new(engine: &Engine) -> Self {
+        StreamingCompiler::with_staging(engine, VecStaging::new())
+    }
+}
+
+impl<S: Staging> StreamingCompiler<S> {
+    /// A compiler for `engine` that passes the validated bytes to `staging`.
+    ///
+    /// ```
+    /// use wasmstream::{Config, StreamingCompiler, VecStaging};
+    ///
+    /// let engine = Config::new().engine();
+    /// let mut compiler = StreamingCompiler::with_staging(&engine, VecStaging::new());
+    /// compiler.feed(b"\0asm\x01\0\0\0")?;
+    /// let (module, staging) = compiler.finish_with_staging()?;
+    /// assert_eq!(module.exports().count(), 0);
+    /// # drop(staging);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_staging(engine: &Engine, staging: S) -> Self {
         let features = engine.features();
         let mut parser = Parser::new(0);
         parser.set_features(features);
@@ -127,11 +198,18 @@ impl StreamingCompiler {
             keep_custom_sections: engine.keeps_custom_sections(),
             limits: engine.limits(),
             stage: Stage::Preamble,
-            staged: Vec::new(),
-            parsed: 0,
+            staging,
+            begun: false,
+            known_length: None,
+            unit: Unit::default(),
+            unit_base: 0,
+            unit_staged: 0,
+            features,
             received: 0,
-            skipped: 0,
+            staged: 0,
+            shift: 0,
             bodies_left: 0,
+            bodies_missing: false,
             parser,
             validator: Validator::new_with_features(features),
             func_allocations: Some(FuncValidatorAllocations::default()),
@@ -140,32 +218,43 @@ impl StreamingCompiler {
         }
     }
 
-    /// Reserves room for `module_bytes` staged bytes in one allocation, for a
-    /// caller that knows the module's size (a file or flash image length, a
-    /// `Content-Length`) and that it has no large custom sections.
+    /// Tells the compiler the stream's length in bytes (a file or flash
+    /// image length, a `Content-Length`, a caller's size hint).
     ///
-    /// Without it the staging buffer is reserved section by section from the
-    /// declared sizes, so starting a new section may move the bytes staged so
-    /// far once (a `realloc`); with it, no section ever moves them. The
-    /// request is capped at [`Limits::max_module_bytes`], and ignored once
-    /// bytes have been fed.
+    /// The length is passed to [`Staging::begin`], so a [`VecStaging`]
+    /// reserves its buffer once and never moves it. And the stream must be
+    /// exactly that long: a stream that ends earlier — inside a section or
+    /// at a section boundary — is a [`CompileError`] at the end of the
+    /// stream that names both lengths (the module as delivered is truncated,
+    /// and a truncated module is the JS API's `CompileError`), and a byte
+    /// past the length is a `CompileError` at that byte. A length over
+    /// [`Limits::max_module_bytes`] is a `CompileError` at byte 0, before
+    /// anything is reserved. Ignored once bytes have been fed.
     ///
     /// ```
     /// use wasmstream::{Config, StreamingCompiler};
     ///
     /// let wasm = wat::parse_str("(module (memory 1) (data (i32.const 0) \"hi\"))")?;
-    /// let mut compiler = StreamingCompiler::new(&Config::new().engine());
-    /// compiler.reserve(wasm.len());
+    /// let engine = Config::new().engine();
+    /// let mut compiler = StreamingCompiler::new(&engine).with_known_length(wasm.len() as u64);
     /// compiler.feed(&wasm)?;
     /// compiler.finish()?;
+    ///
+    /// // The same module cut at its last section boundary: valid by itself,
+    /// // but shorter than announced.
+    /// let cut = &wasm[..wasm.len() - 9];
+    /// let mut compiler = StreamingCompiler::new(&engine).with_known_length(wasm.len() as u64);
+    /// compiler.feed(cut)?;
+    /// let error = compiler.finish().unwrap_err();
+    /// assert!(error.to_string().contains(&format!("{} of {} bytes", cut.len(), wasm.len())), "{error}");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn reserve(&mut self, module_bytes: usize) {
+    #[must_use]
+    pub fn with_known_length(mut self, bytes: u64) -> Self {
         if self.received == 0 {
-            let capped = module_bytes.min(self.limits.max_module_bytes as usize);
-            // Only a hint: without the room, sections reserve their own.
-            let _ = self.staged.try_reserve_exact(capped);
+            self.known_length = Some(bytes);
         }
+        self
     }
 
     /// Stream bytes consumed so far (every fed byte, unless an error stopped
@@ -188,9 +277,11 @@ impl StreamingCompiler {
 
     /// How many bytes the compiler can take before it next has something to
     /// decide (the rest of the preamble, of a section header or of a
-    /// section); `0` after an error. A driver that reads at most this much
-    /// never reads past the byte that proves a module wrong by more than the
-    /// current section. Feeding more is always allowed.
+    /// section); `0` after an error, or once a known length
+    /// ([`with_known_length`](Self::with_known_length)) has been received. A
+    /// driver that reads at most this much never reads past the byte that
+    /// proves a module wrong by more than the current section, nor past the
+    /// known length. Feeding more is always allowed.
     ///
     /// ```
     /// use wasmstream::{Config, StreamingCompiler};
@@ -203,17 +294,22 @@ impl StreamingCompiler {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
+    #[inline]
     pub fn wanted(&self) -> usize {
         if self.failed.is_some() {
             return 0;
         }
-        match &self.stage {
+        let wanted = match &self.stage {
             Stage::Preamble if self.received < 4 => 4 - self.received as usize,
             Stage::Preamble => (HEADER_LEN - self.received) as usize,
             // An id and at least one byte of size.
             Stage::SectionHeader { len: 0, .. } => 2,
             Stage::SectionHeader { .. } => 1,
             Stage::Section { left, .. } => (*left as usize).max(1),
+        };
+        match self.known_length {
+            Some(length) => wanted.min(length.saturating_sub(self.received) as usize),
+            None => wanted,
         }
     }
 
@@ -221,8 +317,9 @@ impl StreamingCompiler {
     ///
     /// # Errors
     ///
-    /// A [`CompileError`] as soon as the bytes so far prove the module
-    /// malformed or invalid, or a declared size exceeds the [`Limits`].
+    /// [`StreamingError::Compile`] as soon as the bytes so far prove the
+    /// module malformed or invalid, or a declared size exceeds the
+    /// [`Limits`]; [`StreamingError::Staging`] if the staging sink fails.
     ///
     /// ```
     /// use wasmstream::{Config, StreamingCompiler};
@@ -233,18 +330,108 @@ impl StreamingCompiler {
     /// assert_eq!(compiler.feed(b"more"), Err(error)); // every later call fails alike
     /// assert_eq!(compiler.wanted(), 0);
     /// ```
-    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), CompileError> {
+    #[inline]
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), StreamingError> {
+        if self.feed_within_field(bytes) {
+            return Ok(());
+        }
+        self.feed_general(bytes)
+    }
+
+    #[inline(never)]
+    fn feed_general(&mut self, bytes: &[u8]) -> Result<(), StreamingError> {
         if let Some(error) = &self.failed {
             return Err(error.clone());
         }
-        let result = self.feed_inner(bytes);
+        let result = self.feed_checked(bytes);
         if let Err(error) = &result {
             self.failed = Some(error.clone());
         }
         result
     }
 
-    fn feed_inner(&mut self, mut bytes: &[u8]) -> Result<(), CompileError> {
+    /// The common case of small reads, kept short enough to inline into a
+    /// driver's read loop: bytes inside a function body or a data segment's
+    /// data that do not complete it. `true` when the bytes were fed;
+    /// `false` when they need the general path, or the sink failed (then
+    /// `failed` holds the error). A `bool`, not a `Result`: a large return
+    /// value per 1-byte read costs more than the rest of this path.
+    #[inline(always)]
+    pub(crate) fn feed_within_field(&mut self, bytes: &[u8]) -> bool {
+        let n = bytes.len();
+        if self.failed.is_some()
+            || self
+                .known_length
+                .is_some_and(|length| self.received + n as u64 > length)
+        {
+            return false;
+        }
+        let Stage::Section { left, contents, .. } = &mut self.stage else {
+            return false;
+        };
+        if n >= *left as usize {
+            return false;
+        }
+        match contents {
+            Contents::Code(CodeField::Body { left: body }) if n < *body as usize => {
+                // Room for the whole body was reserved at its size field.
+                if self.unit.extend(bytes).is_err() {
+                    return false;
+                }
+                *body -= n as u32;
+            }
+            Contents::Data(scan) => {
+                if !scan.skip_within_data(n) {
+                    return false;
+                }
+                if let Err(error) = self.staging.write(bytes) {
+                    self.failed = Some(error.into());
+                    return false;
+                }
+                self.staged += n as u64;
+            }
+            _ => return false,
+        }
+        *left -= n as u32;
+        self.received += n as u64;
+        true
+    }
+
+    fn feed_checked(&mut self, bytes: &[u8]) -> Result<(), StreamingError> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        if !self.begun {
+            self.begun = true;
+            if let Some(length) = self.known_length
+                && length > u64::from(self.limits.max_module_bytes)
+            {
+                return Err(CompileError::new(
+                    0,
+                    format!(
+                        "the module's known length of {length} bytes is over the limit of {} bytes (Limits::max_module_bytes)",
+                        self.limits.max_module_bytes
+                    ),
+                )
+                .into());
+            }
+            self.staging.begin(self.known_length)?;
+        }
+        if let Some(length) = self.known_length {
+            let allowed = length.saturating_sub(self.received);
+            if bytes.len() as u64 > allowed {
+                self.feed_inner(&bytes[..allowed as usize])?;
+                return Err(CompileError::new(
+                    length,
+                    format!("the stream continues past its known length of {length} bytes"),
+                )
+                .into());
+            }
+        }
+        self.feed_inner(bytes)
+    }
+
+    fn feed_inner(&mut self, mut bytes: &[u8]) -> Result<(), StreamingError> {
         while !bytes.is_empty() {
             let used = match &mut self.stage {
                 Stage::Preamble => self.feed_preamble(bytes)?,
@@ -256,7 +443,14 @@ impl StreamingCompiler {
         Ok(())
     }
 
-    fn feed_preamble(&mut self, bytes: &[u8]) -> Result<usize, CompileError> {
+    /// Passes validated-so-far bytes to the staging sink.
+    pub(super) fn stage(&mut self, bytes: &[u8]) -> Result<(), StreamingError> {
+        self.staging.write(bytes)?;
+        self.staged += bytes.len() as u64;
+        Ok(())
+    }
+
+    fn feed_preamble(&mut self, bytes: &[u8]) -> Result<usize, StreamingError> {
         let take = bytes.len().min((HEADER_LEN - self.received) as usize);
         for (i, &byte) in bytes[..take].iter().enumerate() {
             let at = self.received as usize + i;
@@ -266,227 +460,43 @@ impl StreamingCompiler {
                 return Err(CompileError::new(
                     at as u64,
                     "magic header not detected: the stream does not start with \\0asm",
-                ));
+                )
+                .into());
             }
         }
-        if self.staged.try_reserve_exact(HEADER_LEN as usize).is_err() {
-            return Err(CompileError::new(self.received, "out of memory"));
-        }
-        self.staged.extend_from_slice(&bytes[..take]);
+        let chunk = &bytes[..take];
+        self.unit
+            .reserve_total(HEADER_LEN as usize)
+            .and_then(|()| self.unit.extend(chunk))
+            .map_err(|()| CompileError::new(self.received, "out of memory"))?;
         self.received += take as u64;
         if self.received == HEADER_LEN {
             // The version is wasmparser's to judge. It reports a bad version
             // at the module's first byte; the bytes that prove it are the
             // version field, so name that.
-            self.parse_staged()
-                .map_err(|e| CompileError::new(e.offset().max(MAGIC.len() as u64), e.message()))?;
+            self.parse_unit(None, None).map_err(|e| match e {
+                StreamingError::Compile(e) => {
+                    CompileError::new(e.offset().max(MAGIC.len() as u64), e.message()).into()
+                }
+                other => other,
+            })?;
             self.stage = new_section_header();
         }
         Ok(take)
     }
 
-    fn feed_section_header(&mut self, byte: u8) -> Result<usize, CompileError> {
-        let offset = self.received;
-        if offset >= u64::from(self.limits.max_module_bytes) {
-            return Err(CompileError::new(
-                offset,
-                format!(
-                    "module goes on past the limit of {} bytes (Limits::max_module_bytes)",
-                    self.limits.max_module_bytes
-                ),
-            ));
-        }
-        let Stage::SectionHeader { bytes, len, size } = &mut self.stage else {
-            unreachable!("feed_section_header outside a section header");
-        };
-        if *len == 0 && byte > LAST_SECTION_ID {
-            // No section has this id: the id byte alone proves it.
-            return Err(CompileError::new(offset, "malformed section id"));
-        }
-        bytes[*len] = byte;
-        *len += 1;
-        self.received += 1;
-        if *len == 1 {
-            return Ok(1);
-        }
-        let Some(declared) = size
-            .push(byte)
-            .map_err(|msg| CompileError::new(offset, msg))?
-        else {
-            return Ok(1);
-        };
-        let (header, header_len, id) = (*bytes, *len, bytes[0]);
-        let section_start = offset + 1 - header_len as u64;
-        self.check_section_size(id, section_start, declared)?;
-        let skip = id == CUSTOM_SECTION && !self.keep_custom_sections;
-        if skip {
-            self.skipped += header_len as u64;
-        } else {
-            // Reserve exactly this section, so its bytes never move while it
-            // streams in. A heap too small for it is an error, not an abort.
-            if self
-                .staged
-                .try_reserve_exact(header_len + declared as usize)
-                .is_err()
-            {
-                return Err(CompileError::new(
-                    section_start,
-                    "out of memory: cannot reserve room for this section",
-                ));
-            }
-            self.staged.extend_from_slice(&header[..header_len]);
-        }
-        self.stage = Stage::Section {
-            id,
-            left: declared,
-            skip: skip.then(CustomSkip::new),
-        };
-        if declared == 0 {
-            self.end_section(self.received)?;
-        }
-        Ok(1)
-    }
-
-    fn check_section_size(&self, id: u8, start: u64, declared: u32) -> Result<(), CompileError> {
-        let name = section_name(id);
-        let module_end = self.received + u64::from(declared);
-        let message = if declared > self.limits.max_section_bytes {
-            format!(
-                "{name} section is {declared} bytes, over the limit of {} bytes (Limits::max_section_bytes)",
-                self.limits.max_section_bytes
-            )
-        } else if module_end > u64::from(self.limits.max_module_bytes) {
-            format!(
-                "{name} section of {declared} bytes makes the module {module_end} bytes, over the limit of {} bytes (Limits::max_module_bytes)",
-                self.limits.max_module_bytes
-            )
-        } else {
-            return Ok(());
-        };
-        Err(CompileError::new(start, message))
-    }
-
-    fn feed_section(&mut self, bytes: &[u8]) -> Result<usize, CompileError> {
-        let Stage::Section { id, left, skip } = &mut self.stage else {
-            unreachable!("feed_section outside a section");
-        };
-        let in_code = *id == CODE_SECTION;
-        let take = bytes.len().min(*left as usize);
-        let chunk = &bytes[..take];
-        if let Some(skip) = skip {
-            let offset = self.received;
-            skip.advance(chunk, *left)
-                .map_err(|(msg, at)| CompileError::new(offset + at as u64, msg))?;
-            self.skipped += take as u64;
-        } else {
-            self.staged.extend_from_slice(chunk);
-        }
-        *left -= take as u32;
-        let done = *left == 0;
-        self.received += take as u64;
-        if done {
-            self.end_section(self.received)?;
-        } else if in_code {
-            // Only the code section yields payloads before its last byte (a
-            // function body at a time); wasmparser waits for the whole of
-            // every other section, so parsing it per chunk would be wasted.
-            self.parse_staged()?;
-        }
-        Ok(take)
-    }
-
-    /// Called when the last byte of a section has been received.
-    fn end_section(&mut self, end: u64) -> Result<(), CompileError> {
-        if let Stage::Section {
-            id,
-            skip: Some(skip),
-            ..
-        } = &self.stage
-        {
-            if !skip.may_end() {
-                return Err(CompileError::new(
-                    end,
-                    format!("unexpected end of {} section", section_name(*id)),
-                ));
-            }
-        } else {
-            self.parse_staged()?;
-            if self.parsed != self.staged.len() {
-                // wasmparser wants more than the section declared: a count or
-                // a body overruns the section.
-                return Err(CompileError::new(
-                    end,
-                    "section size mismatch: unexpected end of section",
-                ));
-            }
-            self.bodies_left = 0;
-        }
-        self.stage = new_section_header();
-        Ok(())
-    }
-
-    /// Runs the parser and validator over the staged bytes not yet parsed.
-    fn parse_staged(&mut self) -> Result<(), CompileError> {
-        loop {
-            // Before the parser sees a body: its size must be judged whether
-            // the body arrives in one chunk or many.
-            self.check_next_body_size()?;
-            let data = &self.staged[self.parsed..];
-            let chunk = self
-                .parser
-                .parse(data, false)
-                .map_err(|e| binary_error(&e, self.skipped, None))?;
-            let (consumed, payload) = match chunk {
-                Chunk::NeedMoreData(_) => return Ok(()),
-                Chunk::Parsed { consumed, payload } => (consumed, payload),
-            };
-            match payload {
-                Payload::CodeSectionStart { count, .. } => self.bodies_left = count,
-                Payload::CodeSectionEntry(_) => {
-                    self.bodies_left = self.bodies_left.saturating_sub(1)
-                }
-                _ => {}
-            }
-            validate_payload(
-                &mut self.validator,
-                &mut self.func_allocations,
-                &payload,
-                self.skipped,
-            )?;
-            if let Some(imports) = &mut self.imports {
-                imports.observe(&payload);
-            }
-            self.parsed += consumed;
-        }
-    }
-
-    /// Rejects a function body whose declared size is over the limit as soon
-    /// as its size field is complete, before its bytes are waited for.
-    fn check_next_body_size(&self) -> Result<(), CompileError> {
-        if self.bodies_left == 0 {
-            return Ok(());
-        }
-        match peek_u32(&self.staged[self.parsed..]) {
-            Some(size) if size > self.limits.max_function_body_bytes => Err(CompileError::new(
-                self.parsed as u64 + self.skipped,
-                format!(
-                    "function body is {size} bytes, over the limit of {} bytes (Limits::max_function_body_bytes)",
-                    self.limits.max_function_body_bytes
-                ),
-            )),
-            _ => Ok(()),
-        }
-    }
-
-    /// Ends the stream and hands the validated module to wasmi.
+    /// Ends the stream, hands the staged bytes to wasmi, and drops the
+    /// staging sink (a [`VecStaging`] frees its buffer).
     ///
     /// # Errors
     ///
-    /// A [`CompileError`] if the stream ended early (empty, or inside the
-    /// preamble, a section header or a section: the offset is the end of the
-    /// stream), if the module is incomplete (function and code counts differ),
-    /// or if wasmi rejects it (its `EnforcedLimits`, or a translation limit in
-    /// eager mode).
+    /// [`StreamingError::Compile`] if the stream ended early (empty,
+    /// shorter than its known length, or inside the preamble, a section
+    /// header or a section: the offset is the end of the stream), if the
+    /// module is incomplete (function and code counts differ), or if wasmi
+    /// rejects it (its `EnforcedLimits`, or a translation limit in eager
+    /// mode); [`StreamingError::Staging`] if the sink cannot complete its
+    /// copy.
     ///
     /// ```
     /// use wasmstream::{Config, StreamingCompiler};
@@ -501,40 +511,73 @@ impl StreamingCompiler {
     /// assert_eq!(compiler.finish()?.exports().count(), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn finish(mut self) -> Result<Module, CompileError> {
+    pub fn finish(self) -> Result<Module, StreamingError> {
+        let (module, staging) = self.finish_with_staging()?;
+        drop(staging);
+        Ok(module)
+    }
+
+    /// As [`finish`](Self::finish), but gives the staging sink back (for
+    /// example to record a flash install after the module has validated).
+    ///
+    /// # Errors
+    ///
+    /// As [`finish`](Self::finish).
+    ///
+    /// ```
+    /// use wasmstream::{Config, StreamingCompiler};
+    ///
+    /// let mut compiler = StreamingCompiler::new(&Config::new().engine());
+    /// compiler.feed(b"\0asm\x01\0\0\0")?;
+    /// let (module, staging) = compiler.finish_with_staging()?;
+    /// assert_eq!(module.exports().count(), 0);
+    /// # drop(staging);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn finish_with_staging(mut self) -> Result<(Module, S), StreamingError> {
         self.check_end()?;
         self.into_module()
     }
 
     /// Ends the stream without building wasmi's module: the check of the
     /// JS API's `WebAssembly.validate`.
-    pub(crate) fn finish_validation(mut self) -> Result<(), CompileError> {
+    pub(crate) fn finish_validation(mut self) -> Result<(), StreamingError> {
         self.check_end()
     }
 
-    /// Whether the stream ended at a section boundary and the module as a
-    /// whole is valid.
-    fn check_end(&mut self) -> Result<(), CompileError> {
+    /// Whether the stream ended at a section boundary (and at its known
+    /// length) and the module as a whole is valid.
+    fn check_end(&mut self) -> Result<(), StreamingError> {
         if let Some(error) = self.failed.take() {
             return Err(error);
         }
         let end = self.received;
+        if let Some(length) = self.known_length
+            && end < length
+            && end > 0
+        {
+            return Err(CompileError::new(
+                end,
+                format!("the stream ended after {end} of {length} bytes, its known length"),
+            )
+            .into());
+        }
         match &self.stage {
             Stage::Preamble if end == 0 => {
-                return Err(CompileError::new(0, "empty stream: expected a Wasm module"));
+                return Err(CompileError::new(0, "empty stream: expected a Wasm module").into());
             }
             Stage::Preamble => {
                 return Err(CompileError::new(
                     end,
                     "unexpected end of stream in the module header",
-                ));
+                )
+                .into());
             }
             Stage::SectionHeader { len: 0, .. } => {}
             Stage::SectionHeader { .. } => {
-                return Err(CompileError::new(
-                    end,
-                    "unexpected end of stream in a section header",
-                ));
+                return Err(
+                    CompileError::new(end, "unexpected end of stream in a section header").into(),
+                );
             }
             Stage::Section { id, left, .. } => {
                 return Err(CompileError::new(
@@ -543,10 +586,13 @@ impl StreamingCompiler {
                         "unexpected end of stream: {} section needs {left} more bytes",
                         section_name(*id)
                     ),
-                ));
+                )
+                .into());
             }
         }
-        match self.parser.parse(&self.staged[self.parsed..], true) {
+        let shift = self.shift;
+        let to_stream = |offset: usize| offset as u64 + shift;
+        match self.parser.parse(&[], true) {
             Ok(Chunk::Parsed {
                 payload: payload @ Payload::End(_),
                 ..
@@ -554,56 +600,66 @@ impl StreamingCompiler {
                 &mut self.validator,
                 &mut self.func_allocations,
                 &payload,
-                self.skipped,
+                &to_stream,
             )?,
             Ok(_) => {
-                return Err(CompileError::new(
-                    end,
-                    "unexpected data at the end of the module",
-                ));
+                return Err(
+                    CompileError::new(end, "unexpected data at the end of the module").into(),
+                );
             }
-            Err(e) => return Err(binary_error(&e, self.skipped, None)),
+            Err(e) => return Err(binary_error(&e, &to_stream, None).into()),
         }
         Ok(())
     }
 
-    /// Hands the staged module, validated to its end, to wasmi.
-    fn into_module(self) -> Result<Module, CompileError> {
+    /// Hands the validated, staged module to wasmi.
+    fn into_module(self) -> Result<(Module, S), StreamingError> {
         let end = self.received;
         let StreamingCompiler {
             engine,
+            mut staging,
             staged,
+            features,
+            unit,
             parser,
             validator,
             func_allocations,
             imports,
             ..
         } = self;
-        // Free the validator's state before wasmi builds its module: it
-        // lowers the peak.
-        drop((parser, validator, func_allocations));
+        // Free the unit and the validator's state before wasmi builds its
+        // module: it lowers the peak.
+        drop((unit, parser, validator, func_allocations));
+        let validated = Validated {
+            staged_bytes: staged,
+            features: u64::from(features.bits()),
+        };
+        let bytes = staging.finish(validated)?;
         // SAFETY: `new_unchecked` requires bytes that are valid under the
-        // engine's configuration. `staged` is exactly the byte sequence the
-        // `Validator` above accepted, in order, from the version through
-        // `End`: every section payload went through `Validator::payload`,
-        // every function body through its `FuncValidator`, and
-        // `Validator::end` succeeded. The validator was built with
-        // `engine.features()`, which `Config` sets together with the very
-        // same switches of the wasmi config this engine was built from (and
-        // a switch `Config` cannot set stays off on our side), so our feature
-        // set is a subset of wasmi's and wasmi's configuration allows every
-        // feature the module uses.
-        // `staged` is append-only and was never changed after validation.
-        let module = unsafe { wasmi::Module::new_unchecked(&engine, &staged) };
-        drop(staged);
+        // engine's configuration. `bytes` is, by the contract of the unsafe
+        // trait `Staging`, exactly the bytes written to the sink, in order.
+        // Those are every stream byte but skipped custom sections, and the
+        // `Validator` above accepted exactly that sequence from the version
+        // through `End`: every section payload went through
+        // `Validator::payload` (the data section's with its segment bytes
+        // cut to zero length — the validator never reads segment bytes, and
+        // the headers it read are the staged ones, verbatim), every function
+        // body through its `FuncValidator`, and `Validator::end` succeeded.
+        // Skipped custom sections are not staged; wasmi ignores custom
+        // sections. The validator was built with `engine.features()`, which
+        // `Config` sets together with the very same switches of the wasmi
+        // config this engine was built from (and a switch `Config` cannot set
+        // stays off on our side), so our feature set is a subset of wasmi's
+        // and wasmi's configuration allows every feature the module uses.
+        let module = unsafe { wasmi::Module::new_unchecked(&engine, bytes) };
+        let module = module
+            .map_err(|e| CompileError::new(end, format!("wasmi rejected the module: {e}")))?;
         let shape = imports.map(ImportRecorder::into_shape).unwrap_or_default();
-        module
-            .map(|module| Module::new(module, shape))
-            .map_err(|e| CompileError::new(end, format!("wasmi rejected the module: {e}")))
+        Ok((Module::new(module, shape), staging))
     }
 }
 
-fn new_section_header() -> Stage {
+pub(super) fn new_section_header() -> Stage {
     Stage::SectionHeader {
         bytes: [0; MAX_SECTION_HEADER],
         len: 0,
@@ -611,35 +667,7 @@ fn new_section_header() -> Stage {
     }
 }
 
-/// Feeds one payload to the validator; validates a function body in full.
-fn validate_payload(
-    validator: &mut Validator,
-    allocations: &mut Option<FuncValidatorAllocations>,
-    payload: &Payload<'_>,
-    skipped: u64,
-) -> Result<(), CompileError> {
-    let valid = validator
-        .payload(payload)
-        .map_err(|e| binary_error(&e, skipped, None))?;
-    if let ValidPayload::Func(func, body) = valid {
-        let index = func.index;
-        let mut func_validator = func.into_validator(allocations.take().unwrap_or_default());
-        let result = func_validator.validate(&body);
-        *allocations = Some(func_validator.into_allocations());
-        result.map_err(|e| binary_error(&e, skipped, Some(index)))?;
-    }
-    Ok(())
-}
-
-fn binary_error(error: &BinaryReaderError, skipped: u64, func: Option<u32>) -> CompileError {
-    let offset = error.offset() as u64 + skipped;
-    match func {
-        Some(index) => CompileError::new(offset, format!("function {index}: {}", error.message())),
-        None => CompileError::new(offset, error.message()),
-    }
-}
-
-fn section_name(id: u8) -> &'static str {
+pub(super) fn section_name(id: u8) -> &'static str {
     match id {
         0 => "custom",
         1 => "type",

@@ -6,6 +6,7 @@ mod compile_error;
 mod defmt;
 pub(crate) mod link_error;
 pub(crate) mod runtime_error;
+mod streaming_error;
 mod type_error;
 
 use core::fmt;
@@ -13,6 +14,7 @@ use core::fmt;
 pub use compile_error::CompileError;
 pub use link_error::{ExternKind, IndexType, LinkError, LinkErrorReason};
 pub use runtime_error::{LimitExceeded, RuntimeError};
+pub use streaming_error::StreamingError;
 pub use type_error::TypeError;
 
 use crate::staging::StagingError;
@@ -100,6 +102,15 @@ impl<E> From<LinkError> for Error<E> {
 impl<E> From<RuntimeError> for Error<E> {
     fn from(e: RuntimeError) -> Self {
         Error::Runtime(e)
+    }
+}
+
+impl<E> From<StreamingError> for Error<E> {
+    fn from(e: StreamingError) -> Self {
+        match e {
+            StreamingError::Compile(e) => Error::Compile(e),
+            StreamingError::Staging(e) => Error::Staging(e),
+        }
     }
 }
 

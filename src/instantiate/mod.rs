@@ -18,6 +18,7 @@ pub use streaming_async::{instantiate_streaming_async, instantiate_streaming_wit
 use crate::compile::StreamingCompiler;
 use crate::error::{Error, RuntimeError, TypeError};
 use crate::link::Imports;
+use crate::staging::Staging;
 
 /// What [`instantiate_streaming`] returns: the compiled module and its first
 /// instance (the JS API's `WebAssemblyInstantiatedSource`). The module can be
@@ -28,78 +29,6 @@ pub struct Instantiated {
     pub module: Module,
     /// The instance, its start function run.
     pub instance: Instance,
-}
-
-/// How [`instantiate_streaming_with`] reads and when it links.
-///
-/// ```
-/// use wasmstream::InstantiateOptions;
-///
-/// let mut window = [0u8; 256];
-/// let options = InstantiateOptions::new().window(&mut window).early_link_check(true);
-/// # drop(options);
-/// ```
-#[derive(Debug, Default)]
-pub struct InstantiateOptions<'w> {
-    window: Option<&'w mut [u8]>,
-    early_link_check: bool,
-    module_size: Option<usize>,
-}
-
-impl<'w> InstantiateOptions<'w> {
-    /// The defaults: a [`DEFAULT_WINDOW_BYTES`](crate::DEFAULT_WINDOW_BYTES) window on the stack, no early
-    /// link check.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Reads through `window` (an empty window reads one byte at a time).
-    #[must_use]
-    pub fn window(mut self, window: &'w mut [u8]) -> Self {
-        self.window = Some(window);
-        self
-    }
-
-    /// The module's size in bytes, when the caller knows it (a flash image,
-    /// a file, a `Content-Length`): the staged module is then reserved in
-    /// one allocation and never moved while it streams in (see
-    /// [`StreamingCompiler::reserve`](crate::StreamingCompiler::reserve)).
-    /// Worth it only for modules without large custom sections, whose room
-    /// would be reserved for nothing.
-    ///
-    /// ```
-    /// use wasmstream::wasmi::Store;
-    /// use wasmstream::{Config, Imports, InstantiateOptions, instantiate_streaming_with};
-    ///
-    /// let engine = Config::new().engine();
-    /// let mut store = Store::new(&engine, ());
-    /// let wasm = wat::parse_str(r#"(module (func (export "f")))"#)?;
-    /// let options = InstantiateOptions::new().module_size(wasm.len());
-    /// let imports = Imports::new(&engine);
-    /// let instantiated = instantiate_streaming_with(&mut store, &wasm[..], &imports, options)?;
-    /// assert!(instantiated.instance.get_func(&store, "f").is_some());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn module_size(mut self, bytes: usize) -> Self {
-        self.module_size = Some(bytes);
-        self
-    }
-
-    /// Checks the imports as soon as the import section has arrived and
-    /// stops reading at once on a missing namespace (`Error::Type`) or an
-    /// import that cannot link (`Error::Link`), so a module that can never
-    /// run is not downloaded to its end.
-    ///
-    /// Off by default: the JS API reports a `CompileError` anywhere in the
-    /// module before any `LinkError`, and with the check on a module that is
-    /// both unlinkable and invalid further on reports the `LinkError`.
-    #[must_use]
-    pub fn early_link_check(mut self, enable: bool) -> Self {
-        self.early_link_check = enable;
-        self
-    }
 }
 
 /// The JS API's `WebAssembly.instantiate(module, importObject)`: reads the
@@ -219,19 +148,21 @@ pub(crate) struct StreamingLink<'i, T> {
 }
 
 impl<'i, T: 'static> StreamingLink<'i, T> {
-    /// A compiler for `imports`' engine, recording what this needs.
+    /// Prepares `compiler` (built for `imports`' engine) to record what
+    /// linking needs.
     ///
     /// # Errors
     ///
     /// [`TypeError::ImportsEngineMismatch`] if `store` belongs to another
     /// engine than `imports`.
-    pub(crate) fn new<E>(
+    pub(crate) fn new<E, S: Staging>(
         store: impl AsContext<Data = T>,
         imports: &'i Imports<T>,
+        compiler: StreamingCompiler<S>,
         early_link_check: bool,
-    ) -> Result<(Self, StreamingCompiler), Error<E>> {
+    ) -> Result<(Self, StreamingCompiler<S>), Error<E>> {
         check_engine(store, imports)?;
-        let mut compiler = StreamingCompiler::new(imports.engine());
+        let mut compiler = compiler;
         if early_link_check {
             compiler = compiler.with_import_declarations();
         }
@@ -244,9 +175,9 @@ impl<'i, T: 'static> StreamingLink<'i, T> {
 
     /// Called after each read: once the import section has arrived, runs
     /// the early link check if it was asked for.
-    pub(crate) fn after_feed<E>(
+    pub(crate) fn after_feed<E, S: Staging>(
         &mut self,
-        compiler: &StreamingCompiler,
+        compiler: &StreamingCompiler<S>,
         store: impl AsContext<Data = T>,
     ) -> Result<(), Error<E>> {
         if !self.checked
@@ -259,10 +190,10 @@ impl<'i, T: 'static> StreamingLink<'i, T> {
     }
 
     /// Finishes compiling and instantiates.
-    pub(crate) fn finish<E>(
+    pub(crate) fn finish<E, S: Staging>(
         self,
         store: impl AsContextMut<Data = T>,
-        compiler: StreamingCompiler,
+        compiler: StreamingCompiler<S>,
     ) -> Result<Instantiated, Error<E>> {
         let module = compiler.finish()?;
         let instance = instantiate_module(store, &module, self.imports)?;

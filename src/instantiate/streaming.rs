@@ -3,11 +3,12 @@
 
 use wasmi::AsContextMut;
 
-use super::{InstantiateOptions, Instantiated, StreamingLink};
-use crate::compile::{DEFAULT_WINDOW_BYTES, stream_into};
+use super::{Instantiated, StreamingLink};
+use crate::compile::{CompileOptions, DEFAULT_WINDOW_BYTES, stream_into};
 use crate::error::Error;
 use crate::link::Imports;
 use crate::source::{Source, SourceError};
+use crate::staging::Staging;
 
 /// The JS API's `WebAssembly.instantiateStreaming(source, importObject)`:
 /// compiles the module while it arrives (as
@@ -50,22 +51,22 @@ pub fn instantiate_streaming<T: 'static, S: Source>(
     source: S,
     imports: &Imports<T>,
 ) -> Result<Instantiated, Error<SourceError<S>>> {
-    instantiate_streaming_with(store, source, imports, InstantiateOptions::new())
+    instantiate_streaming_with(store, source, imports, CompileOptions::new())
 }
 
-/// [`instantiate_streaming`] with a chosen read window and, if asked, the
-/// early link check (see [`InstantiateOptions`]).
+/// [`instantiate_streaming`] with a chosen read window, size hint, staging
+/// and, if asked, the early link check (see [`CompileOptions`]).
 ///
 /// ```
 /// use wasmstream::wasmi::Store;
-/// use wasmstream::{Config, Error, Imports, InstantiateOptions, instantiate_streaming_with};
+/// use wasmstream::{CompileOptions, Config, Error, Imports, instantiate_streaming_with};
 ///
 /// let engine = Config::new().engine();
 /// let mut store = Store::new(&engine, ());
 /// let imports = Imports::new(&engine); // no "env" namespace
 /// let wasm = wat::parse_str(r#"(module (import "env" "f" (func)) (func (export "g")))"#)?;
 ///
-/// let options = InstantiateOptions::new().early_link_check(true);
+/// let options = CompileOptions::new().early_link_check(true);
 /// let error = instantiate_streaming_with(&mut store, &wasm[..], &imports, options).unwrap_err();
 /// assert!(matches!(error, Error::Type(_)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -79,19 +80,18 @@ pub fn instantiate_streaming<T: 'static, S: Source>(
 /// # Panics
 ///
 /// As [`instantiate_streaming`].
-pub fn instantiate_streaming_with<T: 'static, S: Source>(
+pub fn instantiate_streaming_with<T: 'static, S: Source, U: Staging>(
     store: impl AsContextMut<Data = T>,
     source: S,
     imports: &Imports<T>,
-    options: InstantiateOptions<'_>,
+    options: CompileOptions<'_, U>,
 ) -> Result<Instantiated, Error<SourceError<S>>> {
-    let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
-    let window = options.window.unwrap_or(&mut default_window);
+    let length = source.known_length();
+    let (window, compiler, early_link_check) = options.into_parts(imports.engine(), length);
     let (mut link, mut compiler) =
-        StreamingLink::new(store.as_context(), imports, options.early_link_check)?;
-    if let Some(bytes) = options.module_size {
-        compiler.reserve(bytes);
-    }
+        StreamingLink::new(store.as_context(), imports, compiler, early_link_check)?;
+    let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
+    let window = window.unwrap_or(&mut default_window);
     let mut body = source.into_checked_body()?;
     stream_into(
         &mut body,

@@ -3,11 +3,12 @@
 
 use wasmi::AsContextMut;
 
-use super::{InstantiateOptions, Instantiated, StreamingLink};
-use crate::compile::{DEFAULT_WINDOW_BYTES, stream_into_async};
+use super::{Instantiated, StreamingLink};
+use crate::compile::{CompileOptions, DEFAULT_WINDOW_BYTES, stream_into_async};
 use crate::error::Error;
 use crate::link::Imports;
 use crate::source::{AsyncSource, AsyncSourceError};
+use crate::staging::Staging;
 
 /// The async twin of [`instantiate_streaming`](crate::instantiate_streaming),
 /// for `embedded_io_async::Read` sources (an embassy TCP socket, a DMA UART).
@@ -42,7 +43,7 @@ pub async fn instantiate_streaming_async<T: 'static, S: AsyncSource>(
     source: S,
     imports: &Imports<T>,
 ) -> Result<Instantiated, Error<AsyncSourceError<S>>> {
-    instantiate_streaming_with_async(store, source, imports, InstantiateOptions::new()).await
+    instantiate_streaming_with_async(store, source, imports, CompileOptions::new()).await
 }
 
 /// The async twin of
@@ -55,19 +56,18 @@ pub async fn instantiate_streaming_async<T: 'static, S: AsyncSource>(
 /// # Panics
 ///
 /// As [`instantiate_streaming`](crate::instantiate_streaming).
-pub async fn instantiate_streaming_with_async<T: 'static, S: AsyncSource>(
+pub async fn instantiate_streaming_with_async<T: 'static, S: AsyncSource, U: Staging>(
     store: impl AsContextMut<Data = T>,
     source: S,
     imports: &Imports<T>,
-    options: InstantiateOptions<'_>,
+    options: CompileOptions<'_, U>,
 ) -> Result<Instantiated, Error<AsyncSourceError<S>>> {
-    let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
-    let window = options.window.unwrap_or(&mut default_window);
+    let length = source.known_length();
+    let (window, compiler, early_link_check) = options.into_parts(imports.engine(), length);
     let (mut link, mut compiler) =
-        StreamingLink::new(store.as_context(), imports, options.early_link_check)?;
-    if let Some(bytes) = options.module_size {
-        compiler.reserve(bytes);
-    }
+        StreamingLink::new(store.as_context(), imports, compiler, early_link_check)?;
+    let mut default_window = [0u8; DEFAULT_WINDOW_BYTES];
+    let window = window.unwrap_or(&mut default_window);
     let mut body = source.into_checked_body()?;
     stream_into_async(
         &mut body,

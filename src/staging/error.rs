@@ -123,6 +123,29 @@ fn flash_kind(kind: embedded_storage::nor_flash::NorFlashErrorKind) -> &'static 
     }
 }
 
+impl StagingError {
+    /// The offset in the staged module at which the sink failed.
+    ///
+    /// ```
+    /// use wasmstream::staging::StagingError;
+    ///
+    /// assert_eq!(StagingError::Full { offset: 4096, capacity: 4096 }.offset(), 4096);
+    /// ```
+    #[must_use]
+    pub fn offset(&self) -> u64 {
+        match self {
+            StagingError::Full { offset, .. }
+            | StagingError::OutOfMemory { offset, .. }
+            | StagingError::LengthMismatch { offset, .. } => *offset,
+            #[cfg(feature = "flash")]
+            StagingError::Flash { offset, .. } | StagingError::ReadBack { offset, .. } => *offset,
+            // A region refused before anything was staged.
+            #[cfg(feature = "flash")]
+            StagingError::Region { .. } => 0,
+        }
+    }
+}
+
 impl fmt::Display for StagingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -96,10 +96,12 @@ pub(crate) fn feature_bits(engine: &crate::Engine) -> u64 {
 
 /// A sink for validated module bytes.
 ///
-/// Calls come in this order: [`begin`](Self::begin) once, any number of
-/// [`write`](Self::write)s, then [`finish`](Self::finish) once if, and only
-/// if, the whole module validated. An error from any of them stops the
-/// stream; the compiler reports it as [`Error::Staging`](crate::Error::Staging).
+/// Calls come in this order: [`begin`](Self::begin) once, before the first
+/// byte, any number of [`write`](Self::write)s as the bytes arrive (before
+/// the module is known to be valid), then [`finish`](Self::finish) once if,
+/// and only if, the whole module validated. An error from any of them stops
+/// the stream; the compiler reports it as
+/// [`Error::Staging`](crate::Error::Staging).
 ///
 /// ```
 /// use wasmstream::staging::{Staging, StagingError, Validated, VecStaging};
@@ -149,7 +151,8 @@ pub unsafe trait Staging {
     /// asked for (integrity, signature): a sink may make it permanent, as
     /// `FlashStaging` does with its install record. Completes the staged
     /// copy and yields it as one contiguous slice, exactly the bytes
-    /// written, in order.
+    /// written, in order (see the trait's safety section). `validated` says
+    /// how many bytes that is and under which feature set they validated.
     ///
     /// # Errors
     ///

@@ -4,10 +4,19 @@ use alloc::vec::Vec;
 
 use super::{Staging, StagingError, Validated};
 
+/// The least a growing buffer grows by.
+const MIN_GROWTH: usize = 4096;
+
 /// Stages the module in a heap `Vec<u8>`: the default sink.
 ///
-/// With a size hint the buffer is reserved once, exactly. Without one it
-/// grows as the module arrives.
+/// With a size hint the buffer is reserved once, exactly, and never moves.
+/// Without one it grows as the module arrives, by half its size at a time
+/// (at least 4 KiB), and [`finish`](Staging::finish) gives the unused room
+/// back before wasmi builds its module. Growing a contiguous buffer whose
+/// final size is unknown holds the old and the new block at once with
+/// allocators that move on `realloc` (most embedded ones), so give the size
+/// when it is known (`CompileOptions::size_hint`, or a source's
+/// `known_length`); `docs/memory.md` has the measured peaks.
 ///
 /// ```
 /// use wasmstream::staging::{Staging, Validated, VecStaging};
@@ -38,20 +47,28 @@ impl VecStaging {
         VecStaging { bytes: Vec::new() }
     }
 
-    /// Makes room for `additional` more bytes.
+    /// Makes room for `additional` more bytes: by half the buffer (at least
+    /// [`MIN_GROWTH`]) when it is full. Doubling would leave up to the
+    /// module's size unused, and that slack would still be held while
+    /// wasmi builds its module.
+    #[inline]
     fn grow(&mut self, additional: usize) -> Result<(), StagingError> {
+        let (len, capacity) = (self.bytes.len(), self.bytes.capacity());
+        if capacity - len >= additional {
+            return Ok(());
+        }
+        let target = (len + additional).max(capacity + (capacity / 2).max(MIN_GROWTH));
         self.bytes
-            .try_reserve(additional)
+            .try_reserve_exact(target - len)
             .map_err(|_| StagingError::OutOfMemory {
-                offset: self.bytes.len() as u64,
-                requested: (self.bytes.len() + additional) as u64,
+                offset: len as u64,
+                requested: target as u64,
             })
     }
 }
 
-// SAFETY: `finish` returns the `Vec`, which holds every written byte in
-// order (append-only) and which nothing changes while the slice borrows it;
-// the `Validated` goes nowhere.
+// SAFETY: `finish` returns the `Vec`'s contents, which are exactly the
+// bytes appended by `write`, in order; nothing else touches the `Vec`.
 unsafe impl Staging for VecStaging {
     fn begin(&mut self, size_hint: Option<u64>) -> Result<(), StagingError> {
         if let Some(size) = size_hint {
@@ -66,13 +83,20 @@ unsafe impl Staging for VecStaging {
         Ok(())
     }
 
+    #[inline]
     fn write(&mut self, bytes: &[u8]) -> Result<(), StagingError> {
         self.grow(bytes.len())?;
-        self.bytes.extend_from_slice(bytes);
+        match bytes {
+            // One byte (a UART read) is cheaper pushed than copied.
+            [byte] => self.bytes.push(*byte),
+            _ => self.bytes.extend_from_slice(bytes),
+        }
         Ok(())
     }
 
     fn finish(&mut self, _validated: Validated) -> Result<&[u8], StagingError> {
+        // Give back the room growth left unused, before wasmi allocates.
+        self.bytes.shrink_to_fit();
         Ok(&self.bytes)
     }
 }

@@ -16,6 +16,7 @@ thread_local! {
     static HELD: Cell<isize> = const { Cell::new(0) };
     static PEAK: Cell<isize> = const { Cell::new(0) };
     static LARGEST: Cell<usize> = const { Cell::new(0) };
+    static CALLS: Cell<usize> = const { Cell::new(0) };
 }
 
 fn record(delta: isize, request: usize) {
@@ -25,6 +26,9 @@ fn record(delta: isize, request: usize) {
         let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
     });
     let _ = LARGEST.try_with(|largest| largest.set(largest.get().max(request)));
+    if request > 0 {
+        let _ = CALLS.try_with(|calls| calls.set(calls.get() + 1));
+    }
 }
 
 // SAFETY: every call is forwarded unchanged to `System`; the counters are
@@ -69,6 +73,8 @@ pub struct HeapUse {
     pub peak: usize,
     /// The largest single allocation or reallocation requested.
     pub largest: usize,
+    /// How many allocations and reallocations were made.
+    pub allocations: usize,
 }
 
 /// Runs `f` and reports its heap use on this thread. Whatever `f` returns is
@@ -77,12 +83,14 @@ pub fn measure<R>(f: impl FnOnce() -> R) -> (R, HeapUse) {
     let start = HELD.with(Cell::get);
     PEAK.with(|peak| peak.set(start));
     LARGEST.with(|largest| largest.set(0));
+    let calls = CALLS.with(Cell::get);
     let result = f();
     let end = HELD.with(Cell::get);
     let heap = HeapUse {
         net: end - start,
         peak: (PEAK.with(Cell::get) - start).max(0) as usize,
         largest: LARGEST.with(Cell::get),
+        allocations: CALLS.with(Cell::get) - calls,
     };
     (result, heap)
 }

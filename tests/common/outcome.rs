@@ -4,7 +4,7 @@
 use std::fmt;
 
 use wasmstream::wasmi::Module;
-use wasmstream::{CompileError, Engine, StreamingCompiler};
+use wasmstream::{Engine, StreamingCompiler, StreamingError};
 
 use super::rng::Rng;
 
@@ -48,7 +48,10 @@ pub enum ReportedAt {
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Compiled(Shape),
-    Rejected { error: CompileError, at: ReportedAt },
+    Rejected {
+        error: StreamingError,
+        at: ReportedAt,
+    },
 }
 
 impl Outcome {

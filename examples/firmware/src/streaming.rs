@@ -7,7 +7,7 @@ use alloc::string::{String, ToString};
 
 use wasmstream::wasmi::{self, Instance, Module, Store};
 use wasmstream::{
-    CompilationMode, Config, Error, Imports, InstantiateOptions, Instantiated, Limits,
+    CompilationMode, CompileOptions, Config, Error, Imports, Instantiated, Limits,
     instantiate_streaming_with,
 };
 
@@ -69,9 +69,9 @@ pub fn load(
 ) -> Result<(Module, Instance), String> {
     let mut window = [0u8; WINDOW_BYTES];
     // The image's size is known, so the staged module is reserved once.
-    let options = InstantiateOptions::new()
+    let options = CompileOptions::new()
         .window(&mut window)
-        .module_size(reader.image_size());
+        .size_hint(reader.image_size() as u64);
     // With `http`, the module arrives as a chunked HTTP/1.1 response.
     #[cfg(feature = "http")]
     let mut head = [0u8; 128];
@@ -99,7 +99,7 @@ pub fn link_error(engine: &Engine, reader: &mut FlashReader) -> Result<String, S
     let mut wrong = Imports::new(engine);
     wrong.func_wrap("env", "log", |_: u32| {});
     let mut window = [0u8; WINDOW_BYTES];
-    let options = InstantiateOptions::new()
+    let options = CompileOptions::new()
         .window(&mut window)
         // Stop reading as soon as the import section proves the module
         // cannot link: on a slow link, the rest is never downloaded.
