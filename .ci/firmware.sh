@@ -22,8 +22,10 @@ NAMES=(cortex-m4f cortex-m33 rv32imac rv32imc)
 # The QEMU command lines (the same as examples/firmware/.cargo/config.toml's
 # runners). RISC-V runs count instructions exactly (-icount shift=0).
 # Semihosting carries the output and the exit status; the UART (serial0) is
-# QEMU's stdin, from which the firmware receives its big guest.
-SEMIHOSTING="-display none -monitor none -serial stdio -semihosting-config enable=on,target=native -kernel"
+# QEMU's stdin, from which the firmware receives its big guest; the
+# machine's 16 MiB RAM is backed by a host file (`run` adds it), in which the
+# firmware's flash region survives from one QEMU run to the next.
+SEMIHOSTING="-display none -monitor none -serial stdio -m 16M -semihosting-config enable=on,target=native -kernel"
 QEMU_M4F="qemu-system-arm -cpu cortex-m4 -machine mps2-an386 $SEMIHOSTING"
 QEMU_M33="qemu-system-arm -cpu cortex-m33 -machine mps2-an505 $SEMIHOSTING"
 QEMU_RV="qemu-system-riscv32 -machine virt -cpu rv32 -icount shift=0 -bios none $SEMIHOSTING"
@@ -44,15 +46,19 @@ declare -A CORE_LINE=(
 )
 
 # What wasmstream may add to a firmware's flash over bare wasmi with its
-# `validate` feature (`Module::new` + `Linker`): nothing. wasmstream leaves
-# wasmi's validator out (it validates with its own wasmparser), which pays
-# for the streaming compiler, the import object and the JS error messages
-# (see docs/embedded.md).
+# `validate` feature (`Module::new` + `Linker`). wasmstream leaves wasmi's
+# validator out (it validates with its own wasmparser), which pays for the
+# streaming compiler, the import object and the JS error messages: the same
+# firmware is smaller on wasmstream. The streaming build also carries the
+# flash installer (FlashStaging, SHA-256, load_installed, the NOR driver),
+# which bare wasmi has no counterpart for; that is what these budgets allow
+# (measured 16,048 bytes on Cortex-M4F, 8,880 on RV32IMAC; see
+# docs/embedded.md).
 declare -A FLASH_BUDGET_BYTES=(
-    [cortex-m4f]=0
-    [cortex-m33]=0
-    [rv32imac]=0
-    [rv32imc]=0
+    [cortex-m4f]=$((17 * 1024))
+    [cortex-m33]=$((17 * 1024))
+    [rv32imac]=$((10 * 1024))
+    [rv32imc]=$((10 * 1024))
 )
 # A run takes well under a second in QEMU; a hang (a fault loop, a guest
 # that never returns) ends here.
@@ -87,7 +93,8 @@ RAM_SECTIONS=".data .bss .uninit"
 
 IMAGES=target/firmware-images
 LOGS=target/firmware-logs
-mkdir -p "$IMAGES" "$LOGS"
+FLASH=target/firmware-flash
+mkdir -p "$IMAGES" "$LOGS" "$FLASH"
 declare -A FLASH
 SUMMARY=()
 passed=0
@@ -115,14 +122,20 @@ build() {
         "$IMAGES/kernels.uart"
 }
 
-# run LABEL ELF QEMU-COMMAND [UART-INPUT]: runs the image with UART-INPUT
-# (default: nothing) on its UART, leaves its output in $LOGS/LABEL.log and
-# its exit status in $status.
+# run LABEL ELF QEMU-COMMAND [UART-INPUT [FLASH-FILE]]: runs the image with
+# UART-INPUT (default: nothing) on its UART and its RAM backed by FLASH-FILE
+# (default: a fresh $FLASH/LABEL.bin, all zero: an empty flash), leaves its
+# output in $LOGS/LABEL.log and its exit status in $status.
 run() {
-    local label=$1 elf=$2 qemu=$3 input=${4:-/dev/null}
-    step "$label: run ($qemu $elf <$input)"
+    local label=$1 elf=$2 qemu=$3 input=${4:-/dev/null} flash=${5:-}
+    if [[ -z $flash ]]; then
+        flash="$FLASH/$label.bin"
+        rm -f "$flash"
+    fi
+    local memory="-object memory-backend-file,id=ram,size=16M,mem-path=$flash,share=on -machine memory-backend=ram"
+    step "$label: run ($qemu $elf $memory <$input)"
     status=0
-    timeout "$RUN_TIMEOUT_SECONDS" $qemu "$elf" <"$input" >"$LOGS/$label.log" 2>&1 || status=$?
+    timeout "$RUN_TIMEOUT_SECONDS" $qemu "$elf" $memory <"$input" >"$LOGS/$label.log" 2>&1 || status=$?
     cat "$LOGS/$label.log"
 }
 
@@ -156,23 +169,33 @@ check() {
 
 # The big guest's heap peak, from a run's log.
 kernels_peak() { sed -n 's/^heap for the big guest: peak \([0-9]*\) bytes.*/\1/p' "$LOGS/$1.log"; }
+# The heap the firmware has, from a run's log.
+heap_bytes() { sed -n 's/^heap: \([0-9]*\) bytes; .*/\1/p' "$LOGS/$1.log"; }
 
 # Emulated atomics since reset, from a run's log (empty without the line).
 emulated_total() { sed -n 's/^emulated atomics: \([0-9]*\) since reset$/\1/p' "$LOGS/$1.log"; }
 
 # What a run must say it did with the big guest ("" for runs that don't care).
-STREAMED="streamed from the UART, validated while it arrived"
+INSTALLED="streamed from the UART into flash, validated, installed"
+LOADED="loaded the installed module from flash without validating"
 READ_ALL="read all from the UART, then wasmi::Module::new"
 
 for name in "${NAMES[@]}"; do
     for variant in streaming baseline; do
         build "$name" "$variant"
         elf="$IMAGES/$name-$variant.elf"
-        # The big guest arrives over the UART.
+        # First boot: the big guest arrives over the UART into an empty flash.
         run "$name-$variant" "$elf" "${QEMU[$name]}" "$IMAGES/kernels.uart"
         how=$READ_ALL
-        [[ $variant == streaming ]] && how=$STREAMED
+        [[ $variant == streaming ]] && how=$INSTALLED
         problem=$(check "$name-$variant" "$variant" "${CORE_LINE[$name]}")
+        if [[ -z $problem && $variant == streaming ]]; then
+            # Second boot: the same flash file, nothing on the UART.
+            run "$name-$variant-boot2" "$elf" "${QEMU[$name]}" /dev/null "$FLASH/$name-$variant.bin"
+            how=$LOADED
+            problem=$(check "$name-$variant-boot2" "$variant" "${CORE_LINE[$name]}")
+            [[ -z $problem ]] && SUMMARY+=("$name streaming second boot: $LOADED")
+        fi
         how=""
         if [[ -z $problem && $name == rv32imc ]]; then
             emulated=$(emulated_total "$name-$variant")
@@ -245,12 +268,17 @@ for name in "${NAMES[@]}"; do
         fail "$name" "flash cost $cost > budget $budget"
     fi
 done
-# The big guest's heap peaks: streamed (staged in RAM) and read whole +
-# Module::new.
+# The big guest: streaming it into flash must fit the firmware's heap, and
+# reading it whole + Module::new (measured in the baseline's larger heap)
+# must not.
 for name in "${NAMES[@]}"; do
-    streaming=$(kernels_peak "$name-streaming") read_all=$(kernels_peak "$name-baseline")
-    [[ -n $streaming && -n $read_all ]] || continue
-    echo "$name big guest: heap peak streamed $streaming, read all + Module::new $read_all"
+    streaming=$(kernels_peak "$name-streaming") heap=$(heap_bytes "$name-streaming")
+    read_all=$(kernels_peak "$name-baseline")
+    [[ -n $streaming && -n $heap && -n $read_all ]] || continue
+    echo "$name big guest: heap peak streamed into flash $streaming, firmware heap $heap, read all + Module::new $read_all"
+    if ! ((streaming < heap && heap < read_all)); then
+        fail "$name" "the firmware's heap $heap does not lie between $streaming and $read_all"
+    fi
 done
 if [[ -n ${FLASH[rv32imc/streaming]:-} && -n ${FLASH[rv32imac/streaming]:-} ]]; then
     echo "rv32imc: the atomic emulation costs $((FLASH[rv32imc/streaming] - FLASH[rv32imac/streaming])) bytes of flash"

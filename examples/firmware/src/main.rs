@@ -22,6 +22,8 @@ mod flash;
 mod guest;
 mod heap;
 mod kernels;
+#[cfg(not(feature = "baseline"))]
+mod nor_flash;
 mod stack;
 mod uart;
 
@@ -116,7 +118,8 @@ fn run() -> Result<(), String> {
     semihosting::println!("link error (expected): {message}");
     drop(message);
 
-    // The big guest: received over the UART, one byte per read.
+    // The big guest: received over the UART and installed in flash at the
+    // first boot, loaded from flash at every later one.
     let mut store = guest::new_store(&engine);
     HEAP.reset_peak();
     let heap_before_kernels = HEAP.in_use();
