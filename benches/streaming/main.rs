@@ -8,6 +8,8 @@
 mod counting_alloc;
 mod func_gen;
 mod module_gen;
+#[cfg(feature = "flash")]
+mod nor_flash;
 mod rng;
 mod smith;
 
@@ -58,6 +60,11 @@ fn main() {
     let only = std::env::var("WASMSTREAM_BENCH_ONLY").ok();
     if let Ok(what) = std::env::var("WASMSTREAM_BENCH_PROFILE") {
         profile(&what, iterations, &plain);
+        return;
+    }
+    // `WASMSTREAM_BENCH_ONLY=staging`: the peak-heap table by staging only.
+    if only.as_deref() == Some("staging") {
+        staging_table(&plain);
         return;
     }
 
@@ -335,7 +342,7 @@ fn staging_table(plain: &[u8]) {
                     kib(flash.moving),
                     flash.moving as f64 / presized.moving as f64
                 ),
-                None => "not measured yet | –".to_string(),
+                None => "needs `--features flash` | –".to_string(),
             };
             println!(
                 "| {name} | {mode:?} | {} | {} | **{:.3}** | {} | **{:.3}** | {flash} |",
@@ -349,10 +356,38 @@ fn staging_table(plain: &[u8]) {
     }
 }
 
-/// FLASH-STAGING ROW: peak heap of `compile_streaming_with` staging into a
-/// `FlashStaging` over an in-memory NOR-flash double (the double's storage
-/// is not heap: allocate it before the probe starts, or as a `static`).
-/// `None` until `FlashStaging` is merged; the coordinator fills this in.
+/// Peak heap of `compile_streaming_with` staging into a `FlashStaging` over
+/// an in-memory NOR flash whose storage is allocated before the probe
+/// starts (a firmware's flash is not heap). `None` without feature `flash`.
+#[cfg(feature = "flash")]
+fn flash_staging_peak(mode: CompilationMode, bytes: &[u8]) -> Option<Peak> {
+    use wasmstream::FlashStaging;
+    let engine = engine(mode);
+    // The install record's 512 bytes, the module, rounded up to pages.
+    let region =
+        (wasmstream::staging::RECORD_BYTES + bytes.len()).next_multiple_of(nor_flash::ERASE);
+    let mut storage = nor_flash::Storage::new(region);
+    let (flash, view) = storage.flash();
+    // SAFETY: `view` is the memory `flash` writes, offset 0 is the region's
+    // first byte, and only the staging writes it while `storage` lives.
+    let staging = unsafe { FlashStaging::new(flash, 0, region as u32, view) }
+        .expect("the region is page-aligned");
+    let probe = Probe::start();
+    // Counted as heap, as in `stream_with`.
+    let mut window = vec![0u8; WINDOW];
+    let options = CompileOptions::new()
+        .window(&mut window)
+        .size_hint(bytes.len() as u64)
+        .staging(staging);
+    let module = compile_streaming_with(&engine, black_box(bytes), options)
+        .expect("streaming compiles the module");
+    let peak = probe.stop();
+    drop(module);
+    drop(storage);
+    Some(peak)
+}
+
+#[cfg(not(feature = "flash"))]
 fn flash_staging_peak(_mode: CompilationMode, _bytes: &[u8]) -> Option<Peak> {
     None
 }
