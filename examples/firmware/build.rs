@@ -18,6 +18,12 @@ fn main() {
         _ => ("host", ""),
     };
     println!("cargo:rustc-env=FIRMWARE_CORE={core}");
+    // The Cortex-M33 build runs on mps2-an505, whose UART and RAM sit
+    // elsewhere than mps2-an386's.
+    println!("cargo::rustc-check-cfg=cfg(mps2_an505)");
+    if target == "thumbv8m.main-none-eabihf" {
+        println!("cargo:rustc-cfg=mps2_an505");
+    }
     println!("cargo:rustc-env=FIRMWARE_TARGET={target}");
     if !memory.is_empty() {
         fs::copy(memory, out.join("memory.x")).expect("copy memory.x");
@@ -47,4 +53,91 @@ fn main() {
     fs::write(out.join("crc32.http"), http).expect("write crc32.http");
     println!("cargo:rerun-if-changed={guest}");
     println!("cargo:rerun-if-changed=build.rs");
+
+    let (wat, expected) = kernels();
+    let wasm = wat::parse_str(&wat).expect("the generated kernels module assembles");
+    fs::write(out.join("kernels.wasm"), &wasm).expect("write kernels.wasm");
+    // What the host sends over the UART: the length (4 bytes, little-endian),
+    // then the module. A UART has no end of stream; the length is how the
+    // firmware knows where the module ends.
+    let mut framed = (wasm.len() as u32).to_le_bytes().to_vec();
+    framed.extend_from_slice(&wasm);
+    fs::write(out.join("kernels.uart"), framed).expect("write kernels.uart");
+    let answers: Vec<String> = expected
+        .iter()
+        .map(|(k, x, y)| format!("({k}, {x:#010x}, {y:#010x})"))
+        .collect();
+    fs::write(
+        out.join("kernels.rs"),
+        format!(
+            "/// (kernel, input, output) triples `build.rs` computed natively.\n\
+             pub const KERNEL_ANSWERS: [(u32, u32, u32); {}] = [{}];\n\
+             /// How many kernels the module holds.\n\
+             pub const KERNELS: u32 = {KERNELS};\n",
+            answers.len(),
+            answers.join(", ")
+        ),
+    )
+    .expect("write kernels.rs");
+}
+
+/// Functions in the generated module, and mixing rounds per function: a
+/// 72,942-byte code section (a round is about 28 bytes of Wasm).
+const KERNELS: u32 = 256;
+const ROUNDS: u32 = 10;
+
+/// The big guest the firmware receives over the UART: `KERNELS` functions,
+/// each a different chain of multiply, add, xor and rotate rounds (constants
+/// from a fixed pseudo-random sequence), reached through a table by the
+/// export `run(kernel, x)`. Returns the WAT text and a few answers computed
+/// here with the same arithmetic, which the firmware checks.
+fn kernels() -> (String, Vec<(u32, u32, u32)>) {
+    let mut state = 0x9E37_79B9u32;
+    let mut next = move || {
+        // xorshift32: fixed, so every build makes the same module.
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        state
+    };
+    let mut wat = String::from("(module\n  (type $kernel (func (param i32) (result i32)))\n");
+    let mut rounds_of = Vec::new();
+    for k in 0..KERNELS {
+        let mut rounds = Vec::new();
+        wat.push_str(&format!("  (func $k{k} (type $kernel)\n"));
+        for _ in 0..ROUNDS {
+            let (mul, add, rot) = (next() | 1, next(), next() % 31 + 1);
+            wat.push_str(&format!(
+                "    (local.set 0 (i32.add (i32.mul (local.get 0) (i32.const {mul})) (i32.const {add})))\n\
+                 \x20   (local.set 0 (i32.xor (local.get 0) (i32.rotl (local.get 0) (i32.const {rot}))))\n",
+                mul = mul as i32,
+                add = add as i32,
+            ));
+            rounds.push((mul, add, rot));
+        }
+        wat.push_str("    (local.get 0))\n");
+        rounds_of.push(rounds);
+    }
+    wat.push_str(&format!(
+        "  (table {KERNELS} {KERNELS} funcref)\n  (elem (i32.const 0)"
+    ));
+    for k in 0..KERNELS {
+        wat.push_str(&format!(" $k{k}"));
+    }
+    wat.push_str(
+        ")\n  (func (export \"run\") (param $kernel i32) (param $x i32) (result i32)\n\
+         \x20   (call_indirect (type $kernel) (local.get $x) (local.get $kernel))))\n",
+    );
+    let run = |k: u32, mut x: u32| {
+        for &(mul, add, rot) in &rounds_of[k as usize] {
+            x = x.wrapping_mul(mul).wrapping_add(add);
+            x ^= x.rotate_left(rot);
+        }
+        x
+    };
+    let expected = [0, 1, KERNELS / 2, KERNELS - 1]
+        .iter()
+        .map(|&k| (k, 0x1234_5678 ^ k, run(k, 0x1234_5678 ^ k)))
+        .collect();
+    (wat, expected)
 }

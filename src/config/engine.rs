@@ -67,7 +67,8 @@ impl Engine {
     /// use wasmstream::Config;
     ///
     /// let engine = Config::new().engine();
-    /// // The wasmi engine takes modules compiled by wasmi itself too.
+    /// // The wasmi engine takes modules compiled by wasmi itself too (with the
+    /// // default `wasmi-validate` feature, which gives wasmi its `Module::new`).
     /// let module = wasmstream::wasmi::Module::new(engine.wasmi(), &wat::parse_str("(module)")?)?;
     /// assert!(wasmstream::wasmi::Engine::same(module.engine(), engine.wasmi()));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -154,7 +155,7 @@ impl Engine {
     }
 
     /// The feature set the streaming validator uses: every switch `Config`
-    /// set on wasmi, so always a subset of what wasmi allows.
+    /// set (on wasmi too with `wasmi-validate`).
     pub(crate) fn features(&self) -> WasmFeatures {
         self.features
     }

@@ -44,9 +44,15 @@ pub enum CompilationMode {
 /// Wasm features, the streaming limits, the compilation mode and the
 /// [resource limits](ResourceLimits) of untrusted modules are set.
 ///
-/// Every feature switch sets both the wasmi configuration and the feature
-/// set this crate validates with, so what we validate is always allowed by
-/// wasmi (which is what makes skipping wasmi's second validation sound).
+/// Every feature switch sets the feature set this crate validates with and,
+/// with the `wasmi-validate` crate feature (default), wasmi's own, so that
+/// `wasmi::Module::new(engine.wasmi(), …)` validates under the same set.
+/// wasmi gets only bytes this crate validated (`Module::new_unchecked`); its
+/// parser then reads them with wasmi's feature set, or without
+/// `wasmi-validate` with wasmparser's default set. Both read every module
+/// this crate can validate exactly as it does: the only proposals that
+/// change how bytes are read (multi-memory, memory64, reference types) are
+/// on in both whenever this crate can enable them.
 /// One caveat: if another crate in the build enables wasmi's own `simd` or
 /// `memory64` crate features while ours are off, wasmi allows those
 /// proposals and we do not, so such modules are rejected.
@@ -95,6 +101,7 @@ macro_rules! feature_switch {
         $(#[$doc])*
         #[must_use]
         pub fn $name(mut self, enable: bool) -> Self {
+            #[cfg(feature = "wasmi-validate")]
             self.wasmi.$name(enable);
             self.features.set(WasmFeatures::$flag, enable);
             self
@@ -357,6 +364,7 @@ impl Config {
     /// ```
     #[must_use]
     pub fn wasm_reference_types(mut self, enable: bool) -> Self {
+        #[cfg(feature = "wasmi-validate")]
         self.wasmi.wasm_reference_types(enable);
         // wasmi ties the GC type machinery to reference types; mirror it.
         self.features.set(WasmFeatures::REFERENCE_TYPES, enable);
@@ -377,6 +385,7 @@ impl Config {
     /// ```
     #[must_use]
     pub fn floats(mut self, enable: bool) -> Self {
+        #[cfg(feature = "wasmi-validate")]
         self.wasmi.floats(enable);
         self.features.set(WasmFeatures::FLOATS, enable);
         self

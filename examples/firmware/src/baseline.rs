@@ -13,6 +13,8 @@ use wasmstream::wasmi::{self, CompilationMode, Instance, Linker, Module, Store};
 
 use crate::flash::FlashReader;
 use crate::guest::{self, Host};
+use crate::kernels::Framed;
+use crate::uart::Uart;
 
 /// The engine type this loader works with.
 pub type Engine = wasmi::Engine;
@@ -82,4 +84,35 @@ pub fn link_error(engine: &Engine, reader: &mut FlashReader) -> Result<String, S
         Ok(_) => Err("linking a wrong env.log succeeded".into()),
         Err(e) => Ok(format!("{e} (after {} bytes)", reader.position())),
     }
+}
+
+/// The big guest the bare-wasmi way: the whole module into a `Vec` of the
+/// announced length, one UART byte per read, then `Module::new`, link (no
+/// imports) and instantiate. Returns what happened, for the log.
+#[inline(never)]
+pub fn receive_kernels(
+    engine: &Engine,
+    store: &mut Store<Host>,
+    uart: &mut Uart,
+) -> Result<(Module, Instance, &'static str), String> {
+    let mut framed = Framed::receive(uart);
+    let mut bytes = Vec::with_capacity(framed.length());
+    let mut byte = [0u8; 1];
+    loop {
+        match framed.read(&mut byte) {
+            Ok(0) => break,
+            Ok(_) => bytes.push(byte[0]),
+            Err(never) => match never {},
+        }
+    }
+    let module = Module::new(engine, &bytes).map_err(|e| e.to_string())?;
+    drop(bytes);
+    let instance = Linker::<Host>::new(engine)
+        .instantiate_and_start(store, &module)
+        .map_err(|e| format!("instantiate: {e}"))?;
+    Ok((
+        module,
+        instance,
+        "read all from the UART, then wasmi::Module::new",
+    ))
 }

@@ -35,8 +35,8 @@ pub struct Host {
 
 impl Host {
     /// Limits suited to a microcontroller: one instance with one memory of at
-    /// most the guest's 16 KiB and no tables to speak of, so a guest cannot
-    /// grow into the firmware's heap.
+    /// most the guest's 16 KiB and one table of at most 256 elements (the big
+    /// guest's), so a guest cannot grow into the firmware's heap.
     pub fn new() -> Self {
         Host {
             limits: StoreLimitsBuilder::new()
@@ -44,7 +44,7 @@ impl Host {
                 .memories(1)
                 .memory_size(GUEST_MEMORY_BYTES)
                 .tables(1)
-                .table_elements(16)
+                .table_elements(256)
                 .build(),
             log_calls: 0,
         }

@@ -2,8 +2,9 @@
 //!
 //! Streams a Wasm module from flash through a reader that hands out at most
 //! 64 bytes per read, links a host logging function, has the guest compute
-//! CRC-32 checksums, checks them, provokes a link error, and reports peak
-//! heap and peak native stack. Exits 0 through semihosting only if every
+//! CRC-32 checksums, checks them, provokes a link error, then receives a big
+//! generated guest (about 70 KiB of code) over the UART, one byte per read,
+//! and checks its answers; reports peak heap and peak native stack. Exits 0 through semihosting only if every
 //! check passed.
 //!
 //! Runs on QEMU `mps2-an386` (Cortex-M4F), `mps2-an505` (Cortex-M33) and
@@ -20,7 +21,11 @@ mod cost;
 mod flash;
 mod guest;
 mod heap;
+mod kernels;
+#[cfg(not(feature = "baseline"))]
+mod nor_flash;
 mod stack;
+mod uart;
 
 #[cfg(feature = "baseline")]
 #[path = "baseline.rs"]
@@ -112,6 +117,25 @@ fn run() -> Result<(), String> {
     let message = loader::link_error(&engine, &mut FlashReader::new(GUEST))?;
     semihosting::println!("link error (expected): {message}");
     drop(message);
+
+    // The big guest: received over the UART and installed in flash at the
+    // first boot, loaded from flash at every later one.
+    let mut store = guest::new_store(&engine);
+    HEAP.reset_peak();
+    let heap_before_kernels = HEAP.in_use();
+    let mut uart = uart::Uart::uart0();
+    let kernels_cost = Mark::now();
+    let (module, instance, how) = loader::receive_kernels(&engine, &mut store, &mut uart)?;
+    kernels_cost.report("big guest: load");
+    let kernels_peak = HEAP.peak() - heap_before_kernels;
+    let kernels_kept = HEAP.in_use() - heap_before_kernels;
+    semihosting::println!("big guest: {how}; {} bytes from the UART", uart.received());
+    kernels::check(&mut store, &instance)?;
+    semihosting::println!(
+        "heap for the big guest: peak {kernels_peak} bytes ({how}), then {kernels_kept} kept"
+    );
+    drop(store);
+    drop(module);
 
     // wasmi's engine keeps every compiled function until the engine itself
     // is dropped, so only then must the heap be back where it started.
