@@ -24,6 +24,8 @@ mod heap;
 mod kernels;
 #[cfg(not(feature = "baseline"))]
 mod nor_flash;
+#[cfg(all(feature = "signature", not(feature = "baseline")))]
+mod signing;
 mod stack;
 mod uart;
 
