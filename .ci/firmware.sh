@@ -2,7 +2,8 @@
 # Firmware proof: builds examples/firmware for Cortex-M4F, Cortex-M33,
 # RV32IMAC and RV32IMC (an RV32IMAC image with atomic emulation, run on a core
 # without the A extension), runs each image under QEMU, checks what it prints
-# and its exit status, and reports flash and RAM. Fails on a wrong result, a
+# and its exit status (including the big guest's signature verified and a
+# tampered one refused), and reports flash and RAM. Fails on a wrong result, a
 # fault, a timeout, or when wasmstream costs more flash than its budget over
 # bare wasmi.
 #
