@@ -1,5 +1,6 @@
-//! Puts the target's `memory.x` where the runtime's `link.x` finds it, and
-//! assembles the guest module from WAT so its bytes can live in flash.
+//! Puts the target's `memory.x` where the runtime's `link.x` finds it,
+//! assembles the guest modules from WAT so their bytes can live in flash, and
+//! signs them with a fixed test key (feature `signature`).
 
 use std::env;
 use std::fs;
@@ -63,6 +64,8 @@ fn main() {
     let mut framed = (wasm.len() as u32).to_le_bytes().to_vec();
     framed.extend_from_slice(&wasm);
     fs::write(out.join("kernels.uart"), framed).expect("write kernels.uart");
+    let crc32 = fs::read(out.join("crc32.wasm")).expect("read crc32.wasm");
+    fs::write(out.join("signing.rs"), signing(&wasm, &crc32)).expect("write signing.rs");
     let answers: Vec<String> = expected
         .iter()
         .map(|(k, x, y)| format!("({k}, {x:#010x}, {y:#010x})"))
@@ -79,6 +82,64 @@ fn main() {
         ),
     )
     .expect("write kernels.rs");
+}
+
+/// The test signer's secret key: RFC 8032's section 7.1 TEST 1 key, public
+/// and fixed so every build signs the same way. A real firmware holds only
+/// the public key of a secret kept off the build machine.
+const TEST_SECRET_KEY: [u8; 32] = [
+    0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84, 0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4,
+    0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60,
+];
+
+/// The Rust source of `signing.rs`: the public key and the detached
+/// Ed25519 signatures of the two guests' SHA-256 digests (what
+/// `wasmstream::integrity` verifies), and the big guest's digest as SRI
+/// metadata for the log.
+fn signing(kernels: &[u8], crc32: &[u8]) -> String {
+    use ed25519_dalek::{Signer, SigningKey};
+    use sha2::{Digest, Sha256};
+
+    let key = SigningKey::from_bytes(&TEST_SECRET_KEY);
+    let sign = |module: &[u8]| -> ([u8; 32], [u8; 64]) {
+        let digest: [u8; 32] = Sha256::digest(module).into();
+        (digest, key.sign(&digest).to_bytes())
+    };
+    let (kernels_digest, kernels_signature) = sign(kernels);
+    let (_, crc32_signature) = sign(crc32);
+    format!(
+        "/// The public key of `build.rs`'s test signer (RFC 8032 TEST 1).\n\
+         pub const PUBLIC_KEY: [u8; 32] = {:?};\n\
+         /// The big guest's signature: Ed25519 of its SHA-256 digest.\n\
+         pub const KERNELS_SIGNATURE: [u8; 64] = {:?};\n\
+         /// The big guest's SHA-256 digest as SRI metadata.\n\
+         pub const KERNELS_SRI: &str = \"sha256-{}\";\n\
+         /// The CRC-32 guest's signature: Ed25519 of its SHA-256 digest.\n\
+         pub const CRC32_SIGNATURE: [u8; 64] = {:?};\n",
+        key.verifying_key().to_bytes(),
+        kernels_signature,
+        base64(&kernels_digest),
+        crc32_signature,
+    )
+}
+
+/// Standard base64 with padding (RFC 4648), as SRI metadata writes a digest.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut text = String::new();
+    for group in bytes.chunks(3) {
+        let bits = group.iter().enumerate().fold(0u32, |bits, (i, &byte)| {
+            bits | u32::from(byte) << (16 - 8 * i)
+        });
+        for i in 0..4 {
+            if i <= group.len() {
+                text.push(ALPHABET[(bits >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                text.push('=');
+            }
+        }
+    }
+    text
 }
 
 /// Functions in the generated module, and mixing rounds per function: a

@@ -4,7 +4,8 @@
 //! 64 bytes per read, links a host logging function, has the guest compute
 //! CRC-32 checksums, checks them, provokes a link error, then receives a big
 //! generated guest (about 70 KiB of code) over the UART, one byte per read,
-//! and checks its answers; reports peak heap and peak native stack. Exits 0 through semihosting only if every
+//! into flash, installed only if its Ed25519 signature verifies (feature
+//! `signature`, after a tampered signature was refused), and checks its answers; reports peak heap and peak native stack. Exits 0 through semihosting only if every
 //! check passed.
 //!
 //! Runs on QEMU `mps2-an386` (Cortex-M4F), `mps2-an505` (Cortex-M33) and
@@ -24,6 +25,8 @@ mod heap;
 mod kernels;
 #[cfg(not(feature = "baseline"))]
 mod nor_flash;
+#[cfg(all(feature = "signature", not(feature = "baseline")))]
+mod signing;
 mod stack;
 mod uart;
 

@@ -5,6 +5,8 @@
 use alloc::format;
 use alloc::string::{String, ToString};
 
+#[cfg(feature = "signature")]
+use wasmstream::TypeError;
 use wasmstream::staging::InstallError;
 use wasmstream::wasmi::{self, Instance, Module, Store};
 use wasmstream::{
@@ -16,6 +18,8 @@ use crate::flash::FlashReader;
 use crate::guest::{self, Host};
 use crate::kernels::Framed;
 use crate::nor_flash::{QemuNorFlash, REGION_BYTES};
+#[cfg(feature = "signature")]
+use crate::signing;
 use crate::uart::Uart;
 
 /// The engine type this loader works with.
@@ -186,6 +190,8 @@ pub fn receive_kernels(
             "loaded the installed module from flash without validating",
         ),
         Err(InstallError::NoRecord) => {
+            #[cfg(feature = "signature")]
+            refuse_tampered_signature(engine)?;
             let mut framed = Framed::receive(uart);
             let length = framed.length();
             let mut flash = QemuNorFlash::take();
@@ -200,8 +206,17 @@ pub fn receive_kernels(
                 .window(&mut window)
                 .size_hint(length as u64)
                 .staging(staging);
+            // Installed only if the signature verifies, checked after the
+            // last byte and before the install record is written.
+            #[cfg(feature = "signature")]
+            let options = options.integrity(signing::kernels_check()?);
             let module =
                 compile_streaming_with(engine, &mut framed, options).map_err(|e| e.to_string())?;
+            #[cfg(feature = "signature")]
+            semihosting::println!(
+                "signature: verified (Ed25519 over {}) before installing",
+                signing::KERNELS_SRI
+            );
             let (erases, writes) = flash.operations();
             semihosting::println!(
                 "flash: installed {length} bytes with {erases} page erases and {writes} writes"
@@ -216,4 +231,43 @@ pub fn receive_kernels(
     let instance = instantiate(&mut *store, &module, &Imports::new(engine))
         .map_err(|e: Error<core::convert::Infallible>| e.to_string())?;
     Ok((module.into_wasmi(), instance, how))
+}
+
+/// At the first boot, before the big guest arrives: streams the CRC-32 guest
+/// from flash into the empty install region with a tampered signature. It
+/// must be refused with `BadSignature` after its last byte, and nothing may
+/// be installed (`load_installed` still finds no record), so the big guest
+/// is then installed into the same region as if nothing had happened.
+#[cfg(feature = "signature")]
+#[inline(never)]
+fn refuse_tampered_signature(engine: &Engine) -> Result<(), String> {
+    let mut flash = QemuNorFlash::take();
+    // SAFETY: as in `receive_kernels`: only this staging writes the region
+    // while it lives, and no slice of it is alive.
+    let staging = unsafe { FlashStaging::new(&mut flash, 0, REGION_BYTES, QemuNorFlash::view()) }
+        .map_err(|e| e.to_string())?;
+    let mut window = [0u8; WINDOW_BYTES];
+    let options = CompileOptions::new()
+        .window(&mut window)
+        .staging(staging)
+        .integrity(signing::tampered_crc32_check()?);
+    let mut reader = FlashReader::new(guest::GUEST);
+    let message = match compile_streaming_with(engine, &mut reader, options) {
+        Err(Error::Type(e @ TypeError::BadSignature { .. })) => e.to_string(),
+        Err(other) => return Err(format!("expected a bad signature, got: {other}")),
+        Ok(_) => return Err("a tampered signature was accepted".into()),
+    };
+    semihosting::println!(
+        "signature: tampered signature refused (expected) after {} bytes: {message}",
+        reader.position()
+    );
+    // SAFETY: the staging is gone; nothing writes the region while this reads it.
+    match load_installed(engine, unsafe { installed_region() }) {
+        Err(InstallError::NoRecord) => {
+            semihosting::println!("signature: nothing installed after the refusal");
+            Ok(())
+        }
+        Err(other) => Err(format!("after the refusal, load_installed: {other}")),
+        Ok(_) => Err("the refused module was installed".into()),
+    }
 }
