@@ -8,7 +8,9 @@
 //! firmware reads.
 
 use core::convert::Infallible;
-use core::ptr::{read_volatile, write_volatile};
+use core::ptr::read_volatile;
+#[cfg(target_arch = "arm")]
+use core::ptr::write_volatile;
 
 use embedded_io::{ErrorType, Read};
 
