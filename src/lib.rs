@@ -56,6 +56,12 @@
 //! | `portable-dispatch` | no | wasmi's loop dispatch on every target (forced on RISC-V) |
 //! | `indirect-dispatch` | no | wasmi's compact bytecode: less RAM per function, slower |
 //! | `defmt` | no | `defmt::Format` for every error type |
+//! | `http` | yes | `http::HttpResponse`: HTTP/1.1 responses (head by `httparse`, `Content-Length`, chunked) as sources |
+//! | `reqwless` | no | `http::from_reqwless`: a reqwless response as an async source |
+//! | `flash` | no | `FlashStaging` (NOR flash via embedded-storage) and `load_installed` |
+//! | `integrity` | no | `CompileOptions::integrity`: SHA-256 over every byte, checked against SRI or a digest |
+//! | `signature` | no | Ed25519 signatures of the module's SHA-256 (implies `integrity`) |
+//! | `wasmi-validate` | yes | wasmi's own validator; wasmstream never needs it (firmware leaves it off) |
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
