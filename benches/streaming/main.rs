@@ -1,7 +1,7 @@
 //! Measures `compile_streaming` against "read it all, then `Module::new`":
 //! CPU time, the work left after the last byte, and peak heap.
 //!
-//! Run with `cargo bench --bench streaming` (release; about a minute).
+//! Run with `cargo bench -p wasmstream --bench streaming` (release; about a minute).
 //! The figures and how to read them are in `docs/performance.md` and
 //! `docs/memory.md`.
 
@@ -192,7 +192,9 @@ fn smoke_test() {
         assert_eq!(streamed.imports().len(), read.imports().len(), "{mode:?}");
         assert!(names(&streamed).len() > 3, "{mode:?}");
     }
-    println!("streaming bench: smoke test ok (measure with `cargo bench --bench streaming`)");
+    println!(
+        "streaming bench: smoke test ok (measure with `cargo bench -p wasmstream --bench streaming`)"
+    );
 }
 
 fn describe(generated: &Generated, debug: &[u8]) {
