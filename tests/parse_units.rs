@@ -78,6 +78,63 @@ fn a_one_byte_feed_allocates_nothing_and_parses_nothing_twice() {
     }
 }
 
+/// The blocking driver over `wasm`, through `window`, with reads of at most
+/// `read` bytes: the heap use of the whole load (the module dropped).
+fn load(
+    engine: &Engine,
+    wasm: &[u8],
+    window: usize,
+    read: usize,
+) -> common::counting_alloc::HeapUse {
+    let mut window = vec![0u8; window];
+    let reader = Trickle {
+        data: wasm,
+        at_most: read,
+    };
+    let options = CompileOptions::new()
+        .window(&mut window)
+        .size_hint(wasm.len() as u64);
+    let (module, heap) = measure(|| compile_streaming_with(engine, reader, options));
+    module.expect("valid module");
+    heap
+}
+
+/// Serves at most `at_most` bytes per read (a UART hands out what arrived).
+struct Trickle<'a> {
+    data: &'a [u8],
+    at_most: usize,
+}
+
+impl embedded_io::ErrorType for Trickle<'_> {
+    type Error = core::convert::Infallible;
+}
+
+impl embedded_io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+        let n = buf.len().min(self.at_most).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn small_reads_through_the_driver_allocate_as_whole_reads_do() {
+    // Bodies read straight into the compiler's unit (1-byte reads, or a
+    // window smaller than the body) take no more room than a body's own.
+    // A fresh engine per load: wasmi's engine keeps growing arenas.
+    let wasm = module();
+    let whole = load(&Config::new().engine(), &wasm, wasm.len(), wasm.len());
+    for (window, read) in [(0, 1), (1, 1), (64, 1), (4096, 1), (4096, 3), (16, 16)] {
+        let heap = load(&Config::new().engine(), &wasm, window, read);
+        assert_eq!(
+            (heap.allocations, heap.peak),
+            (whole.allocations, whole.peak),
+            "window {window}, reads of at most {read}: {heap:?}, whole: {whole:?}"
+        );
+    }
+}
+
 /// A sink that keeps nothing: what the compiler itself holds is all that is
 /// on the heap while feeding.
 #[derive(Default)]

@@ -2,6 +2,7 @@
 
 use embedded_io::Read;
 
+use super::body_room::reads_into_room;
 use super::options::DriverParts;
 use super::read_controls::ReadControls;
 use super::{CompileOptions, StreamingCompiler};
@@ -113,21 +114,83 @@ pub(crate) fn stream_into<R: Read, T: Staging, P: Progress, A: Abort>(
 ) -> Result<(), Error<R::Error>> {
     let mut one_byte = [0u8; 1];
     let window = usable_window(window, &mut one_byte);
+    let mut short = false;
     loop {
         let want = compiler.wanted().min(window.len());
         if want == 0 {
             // A known length has been received: nothing past it is read.
             return Ok(());
         }
+        let room = compiler.body_room();
+        if reads_into_room(room, window.len(), short) {
+            // Nothing an import check looks at changes inside a body, so
+            // `after_feed` waits for the next window read.
+            let start = compiler.consumed();
+            let into = compiler.open_body_room(room);
+            let (received, goes_on) = read_into_room(
+                body,
+                into,
+                window.len(),
+                &mut short,
+                controls,
+                start,
+                read_error,
+            );
+            compiler.close_body_room(room, received);
+            if !goes_on? {
+                return Ok(());
+            }
+            continue;
+        }
         controls.check_abort()?;
         let result = body.read(&mut window[..want]);
         match controls.read_outcome(result, compiler.consumed(), read_error)? {
             None => continue,
             Some(0) => return Ok(()),
-            Some(read) => controls.feed(compiler, filled(window, want, read))?,
+            Some(read) => {
+                short = read < want;
+                controls.feed(compiler, filled(window, want, read))?;
+            }
         }
         after_feed(compiler)?;
     }
+}
+
+/// Reads into `room` (the rest of a function body, from stream offset
+/// `start`) while [`reads_into_room`] says so, each read at most `max_read`
+/// bytes, with the same abort check and retries as window reads. Returns
+/// the bytes received, and whether the stream goes on (`Ok(false)`: it
+/// ended).
+fn read_into_room<R: Read, P: Progress, A: Abort>(
+    body: &mut R,
+    room: &mut [u8],
+    max_read: usize,
+    short: &mut bool,
+    controls: &mut ReadControls<P, A>,
+    start: u64,
+    read_error: fn(R::Error) -> Error<R::Error>,
+) -> (usize, Result<bool, Error<R::Error>>) {
+    let mut received = 0;
+    while reads_into_room(room.len() - received, max_read, *short) {
+        if let Err(error) = controls.check_abort() {
+            return (received, Err(error));
+        }
+        let want = (room.len() - received).min(max_read);
+        let slot = &mut room[received..received + want];
+        let result = body.read(slot);
+        match controls.read_outcome(result, start + received as u64, read_error) {
+            Err(error) => return (received, Err(error)),
+            Ok(None) => {}
+            Ok(Some(0)) => return (received, Ok(false)),
+            Ok(Some(read)) => {
+                let read = read.min(want);
+                *short = read < want;
+                received += read;
+                controls.received_in_body(&slot[..read], start + received as u64);
+            }
+        }
+    }
+    (received, Ok(true))
 }
 
 /// The caller's window, or a one-byte one if it is empty.

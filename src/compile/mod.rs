@@ -1,5 +1,6 @@
 //! The streaming compiler, its options and its I/O drivers.
 
+mod body_room;
 mod custom_skip;
 mod data_scan;
 mod driver;

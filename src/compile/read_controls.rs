@@ -5,7 +5,9 @@
 use embedded_io::ErrorKind;
 
 use super::StreamingCompiler;
-use crate::control::{Abort, InterruptedRetries, NoAbort, NoProgress, Progress, ProgressEvent};
+use crate::control::{
+    Abort, InterruptedRetries, NoAbort, NoProgress, Progress, ProgressEvent, Section,
+};
 use crate::error::{Error, StreamingError};
 #[cfg(feature = "integrity")]
 use crate::integrity::IntegrityCheck;
@@ -14,8 +16,9 @@ use crate::staging::Staging;
 /// The caller's controls of one load, in the order a driver uses them:
 /// [`check_abort`](Self::check_abort) before each read,
 /// [`read_outcome`](Self::read_outcome) on its result,
-/// [`feed`](Self::feed) with the bytes, [`verify`](Self::verify) after the
-/// end checks.
+/// [`feed`](Self::feed) with the bytes (or
+/// [`received_in_body`](Self::received_in_body) for bytes read straight into
+/// a function body), [`verify`](Self::verify) after the end checks.
 pub(crate) struct ReadControls<P, A> {
     progress: P,
     abort: A,
@@ -86,19 +89,40 @@ impl<P: Progress, A: Abort> ReadControls<P, A> {
         compiler: &mut StreamingCompiler<T>,
         bytes: &[u8],
     ) -> Result<(), StreamingError> {
+        self.digest(bytes);
+        if !compiler.feed_within_field(bytes) {
+            compiler.feed(bytes)?;
+        }
+        self.report(compiler.consumed(), compiler.section());
+        Ok(())
+    }
+
+    /// Takes the bytes of one read that went straight into a function
+    /// body's room (see `body_room.rs`): to the digest, then one progress
+    /// report, `received` bytes in all so far.
+    #[inline]
+    pub(crate) fn received_in_body(&mut self, bytes: &[u8], received: u64) {
+        self.digest(bytes);
+        self.report(received, Section::Code);
+    }
+
+    #[inline]
+    fn digest(&mut self, bytes: &[u8]) {
         #[cfg(feature = "integrity")]
         if let Some(check) = &mut self.integrity {
             check.update(bytes);
         }
-        if !compiler.feed_within_field(bytes) {
-            compiler.feed(bytes)?;
-        }
+        #[cfg(not(feature = "integrity"))]
+        let _ = bytes;
+    }
+
+    #[inline]
+    fn report(&mut self, received: u64, section: Section) {
         self.progress.progress(ProgressEvent {
-            received: compiler.consumed(),
+            received,
             total: self.total,
-            section: compiler.section(),
+            section,
         });
-        Ok(())
     }
 
     /// After the last byte and the compiler's end checks: the integrity and

@@ -60,6 +60,25 @@ impl Unit {
         Ok(())
     }
 
+    /// Appends `room` zeroed bytes for a reader to fill in place, and
+    /// returns them; [`close`](Self::close) keeps the filled part. Zeroed,
+    /// because a reader takes initialised bytes; the room was reserved at the
+    /// body's size field, so this does not allocate.
+    #[inline]
+    pub(crate) fn open(&mut self, room: usize) -> &mut [u8] {
+        let start = self.bytes.len();
+        self.bytes.resize(start + room, 0);
+        &mut self.bytes[start..]
+    }
+
+    /// Keeps the first `filled` of the `opened` bytes [`open`](Self::open)
+    /// appended, and drops the rest.
+    #[inline]
+    pub(crate) fn close(&mut self, opened: usize, filled: usize) {
+        self.bytes
+            .truncate(self.bytes.len() - opened + filled.min(opened));
+    }
+
     /// Forgets the first `consumed` bytes (the part the parser took).
     pub(crate) fn consume(&mut self, consumed: usize) {
         if consumed >= self.bytes.len() {
