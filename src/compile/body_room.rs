@@ -67,3 +67,14 @@ impl<S: Staging> StreamingCompiler<S> {
 pub(crate) fn reads_into_room(room: usize, window: usize, last_read_short: bool) -> bool {
     room > 0 && (room >= window || last_read_short)
 }
+
+/// How a run of reads into a body room ended.
+pub(crate) enum RoomEnd<E> {
+    /// The room is full, or reads now go better through the window.
+    Done,
+    /// The caller aborted (checked before each read after the first).
+    Aborted,
+    /// A read delivered nothing: an error, an interruption or the end, for
+    /// the window loop to judge.
+    Read(Result<usize, E>),
+}

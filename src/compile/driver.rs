@@ -2,7 +2,7 @@
 
 use embedded_io::Read;
 
-use super::body_room::reads_into_room;
+use super::body_room::{RoomEnd, reads_into_room};
 use super::options::DriverParts;
 use super::read_controls::ReadControls;
 use super::{CompileOptions, StreamingCompiler};
@@ -97,13 +97,15 @@ pub fn compile_streaming_with<S: Source, T: Staging, P: Progress, A: Abort>(
 
 /// The read loop every blocking driver runs: reads `body` through `window`
 /// into `compiler` until the stream ends, calling `after_feed` after each
-/// read that delivered bytes (instantiation checks imports there); a failed
-/// read is reported as the source's `read_error` says.
+/// window read that delivered bytes (instantiation checks imports there); a
+/// failed read is reported as the source's `read_error` says.
 ///
 /// Before each read the abort condition is checked; each read's result
 /// goes through the bounded retry of interrupted reads; its bytes go to the
 /// digest, then the compiler, then one progress report (see
-/// [`ReadControls`]).
+/// [`ReadControls`]). Inside a function body, while reads are small (see
+/// `body_room.rs`), they land straight in the compiler's unit, at most a
+/// window's length each, with the same checks.
 pub(crate) fn stream_into<R: Read, T: Staging, P: Progress, A: Abort>(
     body: &mut R,
     compiler: &mut StreamingCompiler<T>,
@@ -121,29 +123,26 @@ pub(crate) fn stream_into<R: Read, T: Staging, P: Progress, A: Abort>(
             // A known length has been received: nothing past it is read.
             return Ok(());
         }
+        controls.check_abort()?;
         let room = compiler.body_room();
-        if reads_into_room(room, window.len(), short) {
+        let result = if reads_into_room(room, window.len(), short) {
             // Nothing an import check looks at changes inside a body, so
-            // `after_feed` waits for the next window read.
+            // these reads skip `after_feed`.
             let start = compiler.consumed();
             let into = compiler.open_body_room(room);
-            let (received, goes_on) = read_into_room(
-                body,
-                into,
-                window.len(),
-                &mut short,
-                controls,
-                start,
-                read_error,
-            );
+            let (received, rest) =
+                read_into_room(body, into, window.len(), &mut short, controls, start);
             compiler.close_body_room(room, received);
-            if !goes_on? {
-                return Ok(());
+            match rest {
+                RoomEnd::Done => continue,
+                RoomEnd::Aborted => return Err(Error::Abort),
+                RoomEnd::Read(result) => result,
             }
-            continue;
-        }
-        controls.check_abort()?;
-        let result = body.read(&mut window[..want]);
+        } else {
+            body.read(&mut window[..want])
+        };
+        // A read into the room that delivered bytes was taken there: what
+        // reaches here from it is an error, an interruption or the end.
         match controls.read_outcome(result, compiler.consumed(), read_error)? {
             None => continue,
             Some(0) => return Ok(()),
@@ -157,10 +156,9 @@ pub(crate) fn stream_into<R: Read, T: Staging, P: Progress, A: Abort>(
 }
 
 /// Reads into `room` (the rest of a function body, from stream offset
-/// `start`) while [`reads_into_room`] says so, each read at most `max_read`
-/// bytes, with the same abort check and retries as window reads. Returns
-/// the bytes received, and whether the stream goes on (`Ok(false)`: it
-/// ended).
+/// `start`; the caller checked the abort condition) while
+/// [`reads_into_room`] says so, each read at most `max_read` bytes.
+/// Returns the bytes received and how the run ended.
 fn read_into_room<R: Read, P: Progress, A: Abort>(
     body: &mut R,
     room: &mut [u8],
@@ -168,29 +166,36 @@ fn read_into_room<R: Read, P: Progress, A: Abort>(
     short: &mut bool,
     controls: &mut ReadControls<P, A>,
     start: u64,
-    read_error: fn(R::Error) -> Error<R::Error>,
-) -> (usize, Result<bool, Error<R::Error>>) {
+) -> (usize, RoomEnd<R::Error>) {
     let mut received = 0;
-    while reads_into_room(room.len() - received, max_read, *short) {
-        if let Err(error) = controls.check_abort() {
-            return (received, Err(error));
-        }
-        let want = (room.len() - received).min(max_read);
+    let mut last_short = *short;
+    let end = loop {
+        // A 1-byte window (a UART without a buffer) is common enough to
+        // spare its loop the arithmetic.
+        let want = if max_read == 1 {
+            1
+        } else {
+            (room.len() - received).min(max_read)
+        };
         let slot = &mut room[received..received + want];
-        let result = body.read(slot);
-        match controls.read_outcome(result, start + received as u64, read_error) {
-            Err(error) => return (received, Err(error)),
-            Ok(None) => {}
-            Ok(Some(0)) => return (received, Ok(false)),
-            Ok(Some(read)) => {
+        match body.read(slot) {
+            Ok(read) if read > 0 => {
                 let read = read.min(want);
-                *short = read < want;
+                last_short = read < want;
                 received += read;
                 controls.received_in_body(&slot[..read], start + received as u64);
             }
+            other => break RoomEnd::Read(other),
         }
-    }
-    (received, Ok(true))
+        if !reads_into_room(room.len() - received, max_read, last_short) {
+            break RoomEnd::Done;
+        }
+        if controls.aborted() {
+            break RoomEnd::Aborted;
+        }
+    };
+    *short = last_short;
+    (received, end)
 }
 
 /// The caller's window, or a one-byte one if it is empty.

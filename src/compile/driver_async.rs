@@ -3,7 +3,7 @@
 
 use embedded_io_async::Read;
 
-use super::body_room::reads_into_room;
+use super::body_room::{RoomEnd, reads_into_room};
 use super::driver::{DEFAULT_WINDOW_BYTES, filled, usable_window};
 use super::options::DriverParts;
 use super::read_controls::ReadControls;
@@ -107,28 +107,22 @@ pub(crate) async fn stream_into_async<R: Read, T: Staging, P: Progress, A: Abort
             // A known length has been received: nothing past it is read.
             return Ok(());
         }
+        controls.check_abort()?;
         let room = compiler.body_room();
-        if reads_into_room(room, window.len(), short) {
+        let result = if reads_into_room(room, window.len(), short) {
             let start = compiler.consumed();
             let into = compiler.open_body_room(room);
-            let (received, goes_on) = read_into_room_async(
-                body,
-                into,
-                window.len(),
-                &mut short,
-                controls,
-                start,
-                read_error,
-            )
-            .await;
+            let (received, rest) =
+                read_into_room_async(body, into, window.len(), &mut short, controls, start).await;
             compiler.close_body_room(room, received);
-            if !goes_on? {
-                return Ok(());
+            match rest {
+                RoomEnd::Done => continue,
+                RoomEnd::Aborted => return Err(Error::Abort),
+                RoomEnd::Read(result) => result,
             }
-            continue;
-        }
-        controls.check_abort()?;
-        let result = body.read(&mut window[..want]).await;
+        } else {
+            body.read(&mut window[..want]).await
+        };
         match controls.read_outcome(result, compiler.consumed(), read_error)? {
             None => {
                 // `Interrupted` means "try again now": give other tasks a
@@ -157,27 +151,32 @@ async fn read_into_room_async<R: Read, P: Progress, A: Abort>(
     short: &mut bool,
     controls: &mut ReadControls<P, A>,
     start: u64,
-    read_error: fn(R::Error) -> Error<R::Error>,
-) -> (usize, Result<bool, Error<R::Error>>) {
+) -> (usize, RoomEnd<R::Error>) {
     let mut received = 0;
-    while reads_into_room(room.len() - received, max_read, *short) {
-        if let Err(error) = controls.check_abort() {
-            return (received, Err(error));
-        }
-        let want = (room.len() - received).min(max_read);
+    let mut last_short = *short;
+    let end = loop {
+        let want = if max_read == 1 {
+            1
+        } else {
+            (room.len() - received).min(max_read)
+        };
         let slot = &mut room[received..received + want];
-        let result = body.read(slot).await;
-        match controls.read_outcome(result, start + received as u64, read_error) {
-            Err(error) => return (received, Err(error)),
-            Ok(None) => yield_now().await,
-            Ok(Some(0)) => return (received, Ok(false)),
-            Ok(Some(read)) => {
+        match body.read(slot).await {
+            Ok(read) if read > 0 => {
                 let read = read.min(want);
-                *short = read < want;
+                last_short = read < want;
                 received += read;
                 controls.received_in_body(&slot[..read], start + received as u64);
             }
+            other => break RoomEnd::Read(other),
         }
-    }
-    (received, Ok(true))
+        if !reads_into_room(room.len() - received, max_read, last_short) {
+            break RoomEnd::Done;
+        }
+        if controls.aborted() {
+            break RoomEnd::Aborted;
+        }
+    };
+    *short = last_short;
+    (received, end)
 }

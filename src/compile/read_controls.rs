@@ -97,11 +97,20 @@ impl<P: Progress, A: Abort> ReadControls<P, A> {
         Ok(())
     }
 
+    /// Whether the caller has aborted, for a loop that checks before each
+    /// read and leaves the error to [`check_abort`](Self::check_abort).
+    #[inline]
+    pub(crate) fn aborted(&mut self) -> bool {
+        self.abort.aborted()
+    }
+
     /// Takes the bytes of one read that went straight into a function
-    /// body's room (see `body_room.rs`): to the digest, then one progress
-    /// report, `received` bytes in all so far.
+    /// body's room (see `body_room.rs`), `received` bytes in all so far: a
+    /// delivering read for the retry count, then the digest, then one
+    /// progress report.
     #[inline]
     pub(crate) fn received_in_body(&mut self, bytes: &[u8], received: u64) {
+        self.retries.delivered();
         self.digest(bytes);
         self.report(received, Section::Code);
     }

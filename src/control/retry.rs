@@ -56,6 +56,13 @@ impl InterruptedRetries {
         InterruptedRetries { in_a_row: 0, limit }
     }
 
+    /// Counts a read that delivered bytes without going through
+    /// [`check`](Self::check): the count starts again.
+    #[inline]
+    pub(crate) fn delivered(&mut self) {
+        self.in_a_row = 0;
+    }
+
     /// Takes the result of one read at stream offset `offset`: `Ok(Some(n))`
     /// when `n` bytes were read, `Ok(None)` when the read was interrupted and
     /// may be retried.
