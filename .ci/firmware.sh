@@ -55,20 +55,21 @@ declare -A CORE_LINE=(
 # and, by default, the Ed25519 signature check of the big guest (wasmstream's
 # `signature`: salty, the refusal of a tampered signature), neither of which
 # bare wasmi has a counterpart for; that is what these budgets allow
-# (measured 31,308 bytes on Cortex-M4F, 31,048 on Cortex-M33, 31,044 on
-# RV32IMAC, 31,040 on RV32IMC; see
+# (measured 32,660 bytes on Cortex-M4F, 32,408 on Cortex-M33, 32,544 on
+# RV32IMAC, 32,556 on RV32IMC, of which about 1.4 KB is the drivers' body
+# room that makes 1-byte reads as cheap as large ones; see
 # docs/embedded.md).
 declare -A FLASH_BUDGET_BYTES=(
-    [cortex-m4f]=$((32 * 1024))
-    [cortex-m33]=$((32 * 1024))
-    [rv32imac]=$((32 * 1024))
-    [rv32imc]=$((32 * 1024))
+    [cortex-m4f]=$((33 * 1024))
+    [cortex-m33]=$((33 * 1024))
+    [rv32imac]=$((33 * 1024))
+    [rv32imc]=$((33 * 1024))
 )
 # The same streaming firmware without the signature check
 # (`--no-default-features`), built and run on these targets: what the check
-# alone costs (measured 15,084 bytes on Cortex-M4F, 21,976 on RV32IMAC), and
-# what wasmstream with the installer but no signature costs over bare wasmi,
-# held to the budget it had before the check (measured 16,224 and 9,068).
+# alone costs (measured 15,676 bytes on Cortex-M4F, 22,556 on RV32IMAC), and
+# what wasmstream with the installer but no signature costs over bare wasmi
+# (measured 16,984 and 9,988).
 NO_SIGNATURE_NAMES=(cortex-m4f rv32imac)
 declare -A SIGNATURE_BUDGET_BYTES=(
     [cortex-m4f]=$((16 * 1024))
@@ -76,7 +77,7 @@ declare -A SIGNATURE_BUDGET_BYTES=(
 )
 declare -A NO_SIGNATURE_BUDGET_BYTES=(
     [cortex-m4f]=$((17 * 1024))
-    [rv32imac]=$((10 * 1024))
+    [rv32imac]=$((11 * 1024))
 )
 # A run takes well under a second in QEMU; a hang (a fault loop, a guest
 # that never returns) ends here.
