@@ -356,6 +356,51 @@ fn staging_table(plain: &[u8]) {
             );
         }
     }
+    staging_sweep(16);
+}
+
+/// `VecStaging` without a size hint ÷ read-all pre-sized over more
+/// wasm-smith modules (from seeds 1000, 2000, …): the worst ratio per mode.
+fn staging_sweep(modules: usize) {
+    let smiths: Vec<Vec<u8>> = (1..=modules as u64)
+        .map(|i| {
+            smith::module(i * 1000, |bytes| {
+                [CompilationMode::Lazy, CompilationMode::Eager]
+                    .into_iter()
+                    .all(|mode| wasmi::Module::new(&engine(mode), bytes).is_ok())
+            })
+        })
+        .collect();
+    println!(
+        "\n### VecStaging without a hint over {modules} more wasm-smith modules ({}–{} bytes)\n",
+        smiths.iter().map(Vec::len).min().unwrap_or(0),
+        smiths.iter().map(Vec::len).max().unwrap_or(0)
+    );
+    println!("| mode | worst ratio, no hint (target ≤ 1.00) | median | worst ratio, size hint |");
+    println!("|---|---:|---:|---:|");
+    for mode in [CompilationMode::Lazy, CompilationMode::Eager] {
+        let (mut grown, mut hinted) = (Vec::new(), Vec::new());
+        for bytes in &smiths {
+            let presized =
+                peak(mode, |engine| read_presized_then_compile(engine, bytes)).moving as f64;
+            grown.push(
+                peak(mode, |engine| stream_with(engine, bytes, WINDOW, false)).moving as f64
+                    / presized,
+            );
+            hinted.push(
+                peak(mode, |engine| stream_with(engine, bytes, WINDOW, true)).moving as f64
+                    / presized,
+            );
+        }
+        grown.sort_by(f64::total_cmp);
+        hinted.sort_by(f64::total_cmp);
+        println!(
+            "| {mode:?} | **{:.3}** | {:.3} | {:.3} |",
+            grown[grown.len() - 1],
+            grown[grown.len() / 2],
+            hinted[hinted.len() - 1]
+        );
+    }
 }
 
 /// Peak heap of `compile_streaming_with` staging into a `FlashStaging` over

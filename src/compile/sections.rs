@@ -71,6 +71,14 @@ impl<S: Staging> StreamingCompiler<S> {
         if let Contents::Skip(_) = contents {
             self.shift += header_len as u64;
         } else {
+            if let Contents::Code(_) | Contents::Data(_) = contents {
+                // These stream through (the unit holds a body or segment
+                // headers at a time), so tell the sink what is coming; the
+                // size was judged against the limits above. A section held
+                // whole is staged when it has arrived, as it is written.
+                self.staging
+                    .reserve(header_len as u64 + u64::from(declared))?;
+            }
             let room = match contents {
                 Contents::Whole => header_len + declared as usize,
                 _ => header_len + MAX_LEB_U32,

@@ -98,7 +98,8 @@ pub(crate) fn feature_bits(engine: &crate::Engine) -> u64 {
 ///
 /// Calls come in this order: [`begin`](Self::begin) once, before the first
 /// byte, any number of [`write`](Self::write)s as the bytes arrive (before
-/// the module is known to be valid), then [`finish`](Self::finish) once if,
+/// the module is known to be valid; [`reserve`](Self::reserve) before the
+/// code and the data section), then [`finish`](Self::finish) once if,
 /// and only if, the whole module validated. An error from any of them stops
 /// the stream; the compiler reports it as
 /// [`Error::Staging`](crate::Error::Staging).
@@ -138,6 +139,31 @@ pub unsafe trait Staging {
     ///
     /// [`StagingError`] when the sink cannot hold a module of that size.
     fn begin(&mut self, size_hint: Option<u64>) -> Result<(), StagingError>;
+
+    /// Called at the header of the code and the data section, before their
+    /// contents: at least `additional` more bytes are coming (the header and
+    /// the declared size, within the engine's `Limits`). Only a hint — the stream may end earlier or prove invalid —
+    /// but it lets a sink that grows without a size hint grow once per
+    /// section rather than as the bytes arrive, as [`VecStaging`] does. The
+    /// default ignores it.
+    ///
+    /// ```
+    /// use wasmstream::staging::{Staging, VecStaging};
+    ///
+    /// let mut staging = VecStaging::new();
+    /// staging.begin(None)?;
+    /// staging.reserve(100_000)?; // a code section's header
+    /// staging.write(&[0; 100_000])?; // its bytes: no more growth
+    /// # Ok::<(), wasmstream::staging::StagingError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`StagingError`] when the sink cannot make the room.
+    fn reserve(&mut self, additional: u64) -> Result<(), StagingError> {
+        let _ = additional;
+        Ok(())
+    }
 
     /// Appends the next validated bytes.
     ///

@@ -10,9 +10,15 @@ const MIN_GROWTH: usize = 4096;
 /// Stages the module in a heap `Vec<u8>`: the default sink.
 ///
 /// With a size hint the buffer is reserved once, exactly, and never moves.
-/// Without one it grows as the module arrives, by half its size at a time
-/// (at least 4 KiB), and [`finish`](Staging::finish) gives the unused room
-/// back before wasmi builds its module. Growing a contiguous buffer whose
+/// Without one it grows at the code and the data section's header
+/// ([`Staging::reserve`]) to hold that section and an eighth of its size
+/// more — so what follows the code section (the data section, custom
+/// sections) usually fits without moving the staged bytes — and
+/// [`finish`](Staging::finish) gives the unused room back before wasmi
+/// builds its module. A truncated stream can so make it reserve 1.125 times
+/// a section's declared size, which the engine's `Limits` bound. Bytes
+/// written beyond what was reserved grow it by half its size (at least
+/// 4 KiB). Growing a contiguous buffer whose
 /// final size is unknown holds the old and the new block at once with
 /// allocators that move on `realloc` (most embedded ones), so give the size
 /// when it is known (`CompileOptions::size_hint`, or a source's
@@ -33,6 +39,8 @@ const MIN_GROWTH: usize = 4096;
 #[derive(Debug, Default)]
 pub struct VecStaging {
     bytes: Vec<u8>,
+    /// Reserved once from a size hint: section hints change nothing.
+    sized: bool,
 }
 
 impl VecStaging {
@@ -44,7 +52,10 @@ impl VecStaging {
     /// ```
     #[must_use]
     pub fn new() -> Self {
-        VecStaging { bytes: Vec::new() }
+        VecStaging {
+            bytes: Vec::new(),
+            sized: false,
+        }
     }
 
     /// Makes room for `additional` more bytes: by half the buffer (at least
@@ -72,6 +83,7 @@ impl VecStaging {
 unsafe impl Staging for VecStaging {
     fn begin(&mut self, size_hint: Option<u64>) -> Result<(), StagingError> {
         if let Some(size) = size_hint {
+            self.sized = true;
             let size = usize::try_from(size).unwrap_or(usize::MAX);
             self.bytes
                 .try_reserve_exact(size)
@@ -81,6 +93,27 @@ unsafe impl Staging for VecStaging {
                 })?;
         }
         Ok(())
+    }
+
+    fn reserve(&mut self, additional: u64) -> Result<(), StagingError> {
+        let (len, capacity) = (self.bytes.len(), self.bytes.capacity());
+        let additional = usize::try_from(additional).unwrap_or(usize::MAX);
+        if self.sized || capacity - len >= additional {
+            return Ok(());
+        }
+        // An eighth more: a data section up to an eighth of the code
+        // section's size then fits without moving the staged code. Not
+        // more: the slack is held until `finish`, while the validator's
+        // state is too.
+        let target = len
+            .saturating_add(additional)
+            .saturating_add(additional / 8);
+        self.bytes
+            .try_reserve_exact(target - len)
+            .map_err(|_| StagingError::OutOfMemory {
+                offset: len as u64,
+                requested: target as u64,
+            })
     }
 
     #[inline]
