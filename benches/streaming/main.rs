@@ -326,7 +326,7 @@ fn staging_table(plain: &[u8]) {
         "\n## (c1) peak heap by staging ÷ read-all into a pre-sized Vec + Module::new (same mode), 'moving' accounting\n"
     );
     println!(
-        "wasm-smith module: {} bytes. VecStaging without a hint grows by half its size at a time; with `CompileOptions::size_hint` it reserves once.\n",
+        "wasm-smith module: {} bytes. VecStaging without a hint grows at the code and data section headers (an eighth more); with `CompileOptions::size_hint` it reserves once.\n",
         smith.len()
     );
     println!(
