@@ -8,6 +8,7 @@
 mod common;
 
 use common::counting_alloc::{CountingAlloc, measure};
+use common::readers::Trickle;
 use wasmstream::staging::{Staging, StagingError, Validated};
 use wasmstream::{
     CompileOptions, Config, Engine, Error, Source, StreamingCompiler, StreamingError, TypeError,
@@ -97,25 +98,6 @@ fn load(
     let (module, heap) = measure(|| compile_streaming_with(engine, reader, options));
     module.expect("valid module");
     heap
-}
-
-/// Serves at most `at_most` bytes per read (a UART hands out what arrived).
-struct Trickle<'a> {
-    data: &'a [u8],
-    at_most: usize,
-}
-
-impl embedded_io::ErrorType for Trickle<'_> {
-    type Error = core::convert::Infallible;
-}
-
-impl embedded_io::Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
-        let n = buf.len().min(self.at_most).min(self.data.len());
-        buf[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
-    }
 }
 
 #[test]

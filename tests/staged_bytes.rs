@@ -6,10 +6,8 @@
 
 mod common;
 
-use std::convert::Infallible;
-
 use common::corpus::smith_modules;
-use common::readers::ScriptedReader;
+use common::readers::{ScriptedReader, Trickle};
 use wasmstream::control::ProgressEvent;
 use wasmstream::staging::{Staging, StagingError, Validated};
 use wasmstream::{CompileOptions, Config, Engine, compile_streaming_with};
@@ -104,25 +102,6 @@ unsafe impl Staging for Tee<'_> {
     }
 }
 
-/// Serves at most `at_most` bytes per read, asynchronously.
-struct AsyncTrickle<'a> {
-    data: &'a [u8],
-    at_most: usize,
-}
-
-impl embedded_io_async::ErrorType for AsyncTrickle<'_> {
-    type Error = Infallible;
-}
-
-impl embedded_io_async::Read for AsyncTrickle<'_> {
-    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Infallible> {
-        let n = buf.len().min(self.at_most).min(self.data.len());
-        buf[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
-    }
-}
-
 #[test]
 fn the_async_driver_stages_the_same_bytes() {
     let engine = engine();
@@ -135,7 +114,7 @@ fn the_async_driver_stages_the_same_bytes() {
                 bytes: Vec::new(),
                 out: &mut copy,
             });
-            let reader = AsyncTrickle {
+            let reader = Trickle {
                 data: &wasm,
                 at_most,
             };

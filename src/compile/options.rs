@@ -1,6 +1,9 @@
 //! [`CompileOptions`]: how the streaming calls read, stage and link — the
 //! JS API's `compileOptions`.
 
+#[cfg(feature = "integrity")]
+use alloc::boxed::Box;
+
 use super::StreamingCompiler;
 use super::read_controls::ReadControls;
 use crate::config::Engine;
@@ -49,8 +52,10 @@ pub struct CompileOptions<'w, S: Staging = VecStaging, P: Progress = NoProgress,
     early_link_check: bool,
     progress: P,
     abort: A,
+    /// Boxed: with its hash state and a decoded public key it is large, and
+    /// options move by value through every load, checked or not.
     #[cfg(feature = "integrity")]
-    integrity: Option<IntegrityCheck>,
+    integrity: Option<Box<IntegrityCheck>>,
 }
 
 impl Default for CompileOptions<'_> {
@@ -195,6 +200,8 @@ impl<'w, S: Staging, P: Progress, A: Abort> CompileOptions<'w, S, P, A> {
     /// naming both digests, or
     /// [`TypeError::BadSignature`](crate::TypeError::BadSignature)), as the
     /// Fetch spec reports an integrity failure: nothing is built or run.
+    /// The check is kept on the heap (one allocation, here), so that loads
+    /// without one carry only a pointer's worth of it on the stack.
     ///
     /// ```
     /// use wasmstream::integrity::{Integrity, IntegrityCheck};
@@ -215,7 +222,7 @@ impl<'w, S: Staging, P: Progress, A: Abort> CompileOptions<'w, S, P, A> {
     /// ```
     #[cfg(feature = "integrity")]
     pub fn integrity(mut self, check: IntegrityCheck) -> Self {
-        self.integrity = Some(check);
+        self.integrity = Some(Box::new(check));
         self
     }
 

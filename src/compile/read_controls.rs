@@ -10,6 +10,9 @@ use crate::control::{
 };
 use crate::error::{Error, StreamingError};
 #[cfg(feature = "integrity")]
+use alloc::boxed::Box;
+
+#[cfg(feature = "integrity")]
 use crate::integrity::IntegrityCheck;
 use crate::staging::Staging;
 
@@ -26,7 +29,7 @@ pub(crate) struct ReadControls<P, A> {
     /// The module's length when known, for progress reports.
     total: Option<u64>,
     #[cfg(feature = "integrity")]
-    integrity: Option<IntegrityCheck>,
+    integrity: Option<Box<IntegrityCheck>>,
 }
 
 impl ReadControls<NoProgress, NoAbort> {
@@ -50,7 +53,7 @@ impl<P: Progress, A: Abort> ReadControls<P, A> {
 
     /// Checks every streamed byte against `check`.
     #[cfg(feature = "integrity")]
-    pub(crate) fn with_integrity(mut self, check: Option<IntegrityCheck>) -> Self {
+    pub(crate) fn with_integrity(mut self, check: Option<Box<IntegrityCheck>>) -> Self {
         self.integrity = check;
         self
     }

@@ -180,3 +180,36 @@ impl Read for EndlessReader<'_> {
         Ok(buf.len())
     }
 }
+
+/// Serves `data` in reads of at most `at_most` bytes, as a UART hands out
+/// what has arrived; blocking and async.
+#[derive(Debug, Clone)]
+pub struct Trickle<'a> {
+    pub data: &'a [u8],
+    pub at_most: usize,
+}
+
+impl Trickle<'_> {
+    fn serve(&mut self, buf: &mut [u8]) -> usize {
+        let n = buf.len().min(self.at_most).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        n
+    }
+}
+
+impl ErrorType for Trickle<'_> {
+    type Error = core::convert::Infallible;
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+        Ok(self.serve(buf))
+    }
+}
+
+impl embedded_io_async::Read for Trickle<'_> {
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+        Ok(self.serve(buf))
+    }
+}
