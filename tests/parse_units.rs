@@ -65,22 +65,14 @@ fn a_one_byte_feed_allocates_nothing_and_parses_nothing_twice() {
     for keep in [false, true] {
         let engine = Config::new().keep_custom_sections(keep).engine();
         let (whole, _) = feed(&engine, &wasm, wasm.len());
-        let (bytewise, _) = feed(&engine, &wasm, 1);
-        // Fed whole, each body is parsed straight from the fed bytes; fed in
-        // pieces, it is assembled in the unit, which may need room for it
-        // once (the bodies are all the same size here).
-        assert!(
-            (whole..=whole + 1).contains(&bytewise),
-            "1-byte feeds: {bytewise} allocations, fed whole: {whole}"
-        );
-        for chunk in [2, 3, 7, 61, 4096] {
+        for chunk in [1, 2, 3, 7, 61, 4096] {
             let (allocations, _) = feed(&engine, &wasm, chunk);
             // The old compiler re-ran the parser per chunk inside the code
             // section, allocating an error per `NeedMoreData`: thousands.
             assert_eq!(
                 allocations,
-                bytewise,
-                "{chunk}-byte feeds of {} bytes: {allocations} allocations, {bytewise} in 1-byte feeds",
+                whole,
+                "{chunk}-byte feeds of {} bytes: {allocations} allocations, {whole} fed whole",
                 wasm.len()
             );
         }
@@ -109,28 +101,20 @@ fn load(
 }
 
 #[test]
-fn small_reads_through_the_driver_allocate_as_1_byte_feeds_do() {
+fn small_reads_through_the_driver_allocate_as_whole_reads_do() {
     // Bodies read straight into the compiler's unit (1-byte reads, or a
     // window smaller than the body) take no more room than a body's own.
     // A fresh engine per load: wasmi's engine keeps growing arenas.
     let wasm = module();
-    let bytewise = load(&Config::new().engine(), &wasm, 1, 1);
-    for (window, read) in [(0, 1), (64, 1), (4096, 1), (4096, 3), (16, 16)] {
+    let whole = load(&Config::new().engine(), &wasm, wasm.len(), wasm.len());
+    for (window, read) in [(0, 1), (1, 1), (64, 1), (4096, 1), (4096, 3), (16, 16)] {
         let heap = load(&Config::new().engine(), &wasm, window, read);
         assert_eq!(
             (heap.allocations, heap.peak),
-            (bytewise.allocations, bytewise.peak),
-            "window {window}, reads of at most {read}: {heap:?}, 1-byte reads: {bytewise:?}"
+            (whole.allocations, whole.peak),
+            "window {window}, reads of at most {read}: {heap:?}, whole: {whole:?}"
         );
     }
-    // Whole reads parse each body straight from the window, and may so
-    // spare the unit its one reservation for a body.
-    let whole = load(&Config::new().engine(), &wasm, wasm.len(), wasm.len());
-    assert!(
-        (bytewise.allocations - 1..=bytewise.allocations).contains(&whole.allocations)
-            && whole.peak <= bytewise.peak,
-        "whole reads: {whole:?}, 1-byte reads: {bytewise:?}"
-    );
 }
 
 /// A sink that keeps nothing: what the compiler itself holds is all that is

@@ -10,11 +10,6 @@ pub(crate) struct LebU32 {
 }
 
 impl LebU32 {
-    /// Whether no byte has been added yet.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Adds the next byte. Returns the value once its last byte has arrived,
     /// or the same messages wasmparser gives for a malformed integer.
     pub(crate) fn push(&mut self, byte: u8) -> Result<Option<u32>, &'static str> {
@@ -36,21 +31,6 @@ impl LebU32 {
             Ok(None)
         }
     }
-}
-
-/// A whole LEB128 `u32` at the start of `bytes`: its value and length, or
-/// `None` when it is cut short or malformed (the byte-at-a-time path then
-/// reports it as it always does).
-pub(crate) fn whole_u32(bytes: &[u8]) -> Option<(u32, usize)> {
-    let mut leb = LebU32::default();
-    for (i, &byte) in bytes.iter().take(5).enumerate() {
-        match leb.push(byte) {
-            Ok(Some(value)) => return Some((value, i + 1)),
-            Ok(None) => {}
-            Err(_) => return None,
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -78,14 +58,6 @@ mod tests {
         assert_eq!(decode(&[0xff, 0xff, 0xff, 0xff, 0x0f]), Ok(Some(u32::MAX)));
         assert_eq!(decode(&[0xe5, 0x8e, 0x26]), Ok(Some(624_485)));
         assert_eq!(decode(&[0xe5, 0x8e]), Ok(None));
-    }
-
-    #[test]
-    fn whole_values_and_their_lengths() {
-        assert_eq!(whole_u32(&[0x7f, 0xaa]), Some((127, 1)));
-        assert_eq!(whole_u32(&[0xe5, 0x8e, 0x26]), Some((624_485, 3)));
-        assert_eq!(whole_u32(&[0xe5, 0x8e]), None);
-        assert_eq!(whole_u32(&[0xff, 0xff, 0xff, 0xff, 0x8f, 0]), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use wasmparser::{
 
 use super::custom_skip::CustomSkip;
 use super::data_scan::DataScan;
-use super::leb::{self, LebU32};
+use super::leb::LebU32;
 use super::streaming::{
     CODE_SECTION, CUSTOM_SECTION, CodeField, Contents, DATA_SECTION, LAST_SECTION_ID, MAX_LEB_U32,
     Stage, StreamingCompiler, new_section_header, section_name,
@@ -196,18 +196,6 @@ impl<S: Staging> StreamingCompiler<S> {
         let mut at = 0;
         while at < chunk.len() {
             let offset = self.received + at as u64;
-            if let CodeField::BodySize { size, .. } = field
-                && size.is_empty()
-                && let Some(len) = self.whole_body_at(&chunk[at..])
-            {
-                // A whole body (size field and bytes) in the fed bytes: parsed
-                // and staged from there, without a copy into the unit.
-                self.parse_whole(&chunk[at..at + len])?;
-                at += len;
-                let after = section_left as usize - at;
-                *field = self.next_code_field(self.received + at as u64, after)?;
-                continue;
-            }
             // Section bytes after the current one.
             let after = section_left as usize - at - 1;
             match field {
@@ -251,38 +239,6 @@ impl<S: Staging> StreamingCompiler<S> {
                     }
                 }
             }
-        }
-        Ok(())
-    }
-
-    /// The length of the function body (size field and bytes) that `bytes`
-    /// start with, if all of it is there, well formed and within the limit,
-    /// with nothing of it in the unit yet; otherwise the byte-at-a-time path
-    /// takes it (and reports what is wrong exactly as it always does).
-    #[inline]
-    fn whole_body_at(&self, bytes: &[u8]) -> Option<usize> {
-        if self.unit.len() != 0 {
-            return None;
-        }
-        let (size, size_len) = leb::whole_u32(bytes)?;
-        let len = size_len + size as usize;
-        (size > 0 && size <= self.limits.max_function_body_bytes && len <= bytes.len())
-            .then_some(len)
-    }
-
-    /// Parses and stages a whole unit straight from the fed bytes: what
-    /// [`parse_unit`](Self::parse_unit) does with the unit's bytes.
-    fn parse_whole(&mut self, bytes: &[u8]) -> Result<(), StreamingError> {
-        let parsed = self.parse_payloads(bytes, None)?;
-        self.stage(&bytes[..parsed])?;
-        self.unit_base += parsed as u64;
-        if parsed < bytes.len() {
-            // The parser wants more than a whole body: keep the rest as
-            // the unit, where the usual path takes it on.
-            self.unit
-                .extend(&bytes[parsed..])
-                .map_err(|()| out_of_memory(self.unit_base))?;
-            self.unit_staged = self.unit.len();
         }
         Ok(())
     }
@@ -377,41 +333,6 @@ impl<S: Staging> StreamingCompiler<S> {
         data: Option<&DataScan>,
         section_end: Option<u64>,
     ) -> Result<(), StreamingError> {
-        let unit = core::mem::take(&mut self.unit);
-        let parsed = self.parse_payloads(unit.bytes(), data);
-        self.unit = unit;
-        let parsed = parsed?;
-        let incomplete = parsed < self.unit.len();
-        if data.is_none() && self.unit_staged < self.unit.len() {
-            // The unit's bytes are the stream's (a data section's unit is
-            // synthetic; its bytes were staged as they arrived).
-            let unit = core::mem::take(&mut self.unit);
-            let staged = self.stage(&unit.bytes()[self.unit_staged..]);
-            self.unit = unit;
-            staged?;
-        }
-        self.unit.consume(parsed);
-        self.unit_staged = self.unit.len();
-        self.unit_base += parsed as u64;
-        match section_end {
-            // wasmparser wants more than the section declared: a count or
-            // a body overruns the section.
-            Some(end) if incomplete => Err(CompileError::new(
-                end,
-                "section size mismatch: unexpected end of section",
-            )
-            .into()),
-            _ => Ok(()),
-        }
-    }
-
-    /// Parses and validates the payloads `bytes` (from the parser's
-    /// position on) hold; returns how many bytes they took.
-    fn parse_payloads(
-        &mut self,
-        bytes: &[u8],
-        data: Option<&DataScan>,
-    ) -> Result<usize, StreamingError> {
         let base = self.unit_base;
         let shift = self.shift;
         let to_stream = |offset: usize| -> u64 {
@@ -421,8 +342,8 @@ impl<S: Staging> StreamingCompiler<S> {
             offset as u64 + shift + elided
         };
         let mut parsed = 0;
-        while parsed < bytes.len() {
-            let chunk = self.parser.parse(&bytes[parsed..], false);
+        while parsed < self.unit.len() {
+            let chunk = self.parser.parse(&self.unit.bytes()[parsed..], false);
             let (consumed, payload) = match chunk.map_err(|e| binary_error(&e, &to_stream, None))? {
                 Chunk::NeedMoreData(_) => break,
                 Chunk::Parsed { consumed, payload } => (consumed, payload),
@@ -445,7 +366,28 @@ impl<S: Staging> StreamingCompiler<S> {
             }
             parsed += consumed;
         }
-        Ok(parsed)
+        let incomplete = parsed < self.unit.len();
+        if data.is_none() && self.unit_staged < self.unit.len() {
+            // The unit's bytes are the stream's (a data section's unit is
+            // synthetic; its bytes were staged as they arrived).
+            let unit = core::mem::take(&mut self.unit);
+            let staged = self.stage(&unit.bytes()[self.unit_staged..]);
+            self.unit = unit;
+            staged?;
+        }
+        self.unit.consume(parsed);
+        self.unit_staged = self.unit.len();
+        self.unit_base += parsed as u64;
+        match section_end {
+            // wasmparser wants more than the section declared: a count or
+            // a body overruns the section.
+            Some(end) if incomplete => Err(CompileError::new(
+                end,
+                "section size mismatch: unexpected end of section",
+            )
+            .into()),
+            _ => Ok(()),
+        }
     }
 
     /// Runs the parser on no bytes: in the code section after its last
