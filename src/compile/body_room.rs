@@ -8,6 +8,11 @@
 use super::streaming::{CodeField, Contents, Stage, StreamingCompiler};
 use crate::staging::Staging;
 
+/// The most room opened at once (zeroed, then filled), unless the window is
+/// larger: a run of reads cut short by an interruption is reopened, and
+/// must not zero the rest of a large body again each time.
+pub(crate) const ROOM_STEP: usize = 1024;
+
 impl<S: Staging> StreamingCompiler<S> {
     /// How many of the stream's next bytes may be read straight into
     /// [`open_body_room`](Self::open_body_room): the rest of the function
@@ -57,6 +62,13 @@ impl<S: Staging> StreamingCompiler<S> {
         }
         self.received += filled as u64;
     }
+}
+
+/// How much of a body room of `room` bytes a driver with a `window`-byte
+/// window opens at once.
+#[inline]
+pub(crate) fn room_to_open(room: usize, window: usize) -> usize {
+    room.min(window.max(ROOM_STEP))
 }
 
 /// Whether a driver should read into the body room rather than its window:

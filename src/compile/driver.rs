@@ -2,7 +2,7 @@
 
 use embedded_io::Read;
 
-use super::body_room::{RoomEnd, reads_into_room};
+use super::body_room::{RoomEnd, reads_into_room, room_to_open};
 use super::options::DriverParts;
 use super::read_controls::ReadControls;
 use super::{CompileOptions, StreamingCompiler};
@@ -129,6 +129,7 @@ pub(crate) fn stream_into<R: Read, T: Staging, P: Progress, A: Abort>(
             // Nothing an import check looks at changes inside a body, so
             // these reads skip `after_feed`.
             let start = compiler.consumed();
+            let room = room_to_open(room, window.len());
             let into = compiler.open_body_room(room);
             let (received, rest) =
                 read_into_room(body, into, window.len(), &mut short, controls, start);

@@ -3,7 +3,7 @@
 
 use embedded_io_async::Read;
 
-use super::body_room::{RoomEnd, reads_into_room};
+use super::body_room::{RoomEnd, reads_into_room, room_to_open};
 use super::driver::{DEFAULT_WINDOW_BYTES, filled, usable_window};
 use super::options::DriverParts;
 use super::read_controls::ReadControls;
@@ -111,6 +111,7 @@ pub(crate) async fn stream_into_async<R: Read, T: Staging, P: Progress, A: Abort
         let room = compiler.body_room();
         let result = if reads_into_room(room, window.len(), short) {
             let start = compiler.consumed();
+            let room = room_to_open(room, window.len());
             let into = compiler.open_body_room(room);
             let (received, rest) =
                 read_into_room_async(body, into, window.len(), &mut short, controls, start).await;
