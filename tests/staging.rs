@@ -133,3 +133,15 @@ fn instantiate_streaming_reserves_a_known_module_size_once() {
         "{with} large reallocations with the size, {without} without"
     );
 }
+
+/// `Staging::reserve` is a hint: a size no heap can give fails nothing, and
+/// the bytes still stage.
+#[test]
+fn a_reserve_the_heap_cannot_give_is_no_error() {
+    use wasmstream::staging::{Staging, VecStaging};
+
+    let mut staging = VecStaging::new();
+    staging.begin(None).unwrap();
+    staging.reserve(u64::MAX).unwrap();
+    staging.write(b"\0asm\x01\0\0\0").unwrap();
+}

@@ -16,7 +16,8 @@ const MIN_GROWTH: usize = 4096;
 /// sections) usually fits without moving the staged bytes — and
 /// [`finish`](Staging::finish) gives the unused room back before wasmi
 /// builds its module. A truncated stream can so make it reserve 1.125 times
-/// a section's declared size, which the engine's `Limits` bound. Bytes
+/// a section's declared size, which the engine's `Limits` bound; a heap too
+/// small for that reserves what it can, and only a write fails. Bytes
 /// written beyond what was reserved grow it by half its size (at least
 /// 4 KiB). Growing a contiguous buffer whose
 /// final size is unknown holds the old and the new block at once with
@@ -104,16 +105,18 @@ unsafe impl Staging for VecStaging {
         // An eighth more: a data section up to an eighth of the code
         // section's size then fits without moving the staged code. Not
         // more: the slack is held until `finish`, while the validator's
-        // state is too.
-        let target = len
-            .saturating_add(additional)
-            .saturating_add(additional / 8);
-        self.bytes
-            .try_reserve_exact(target - len)
-            .map_err(|_| StagingError::OutOfMemory {
-                offset: len as u64,
-                requested: target as u64,
-            })
+        // state is too. It is a hint, so a heap too small for the slack, or
+        // for the section, fails nothing here: the writes that need the
+        // room report it.
+        let slack = additional / 8;
+        if self
+            .bytes
+            .try_reserve_exact(additional.saturating_add(slack))
+            .is_err()
+        {
+            let _ = self.bytes.try_reserve_exact(additional);
+        }
+        Ok(())
     }
 
     #[inline]
