@@ -5,7 +5,9 @@
 //! inside a body costs a few additions, with no copy and no dispatch on the
 //! compiler's state: with 1-byte reads (a UART) that is most of the work.
 
+use super::read_controls::ReadControls;
 use super::streaming::{CodeField, Contents, Stage, StreamingCompiler};
+use crate::control::{Abort, Progress};
 use crate::staging::Staging;
 
 /// The most room opened at once (zeroed, then filled), unless the window is
@@ -89,4 +91,76 @@ pub(crate) enum RoomEnd<E> {
     /// A read delivered nothing: an error, an interruption or the end, for
     /// the window loop to judge.
     Read(Result<usize, E>),
+}
+
+/// One run of reads into a body room, from stream offset `start` (the
+/// caller checked the abort condition): the sans-IO half of the drivers'
+/// room loops, which only read into [`slot`](Self::slot) and hand the
+/// result to [`took`](Self::took) until it says how the run ended.
+pub(crate) struct RoomRun<'r> {
+    room: &'r mut [u8],
+    received: usize,
+    want: usize,
+    max_read: usize,
+    short: bool,
+    start: u64,
+}
+
+impl<'r> RoomRun<'r> {
+    pub(crate) fn new(room: &'r mut [u8], max_read: usize, short: bool, start: u64) -> Self {
+        RoomRun {
+            room,
+            received: 0,
+            want: 0,
+            max_read,
+            short,
+            start,
+        }
+    }
+
+    /// Where the next read goes: at most a window of the room's rest.
+    #[inline]
+    pub(crate) fn slot(&mut self) -> &mut [u8] {
+        // A 1-byte window (a UART without a buffer) is common enough to
+        // spare its loop the arithmetic.
+        self.want = if self.max_read == 1 {
+            1
+        } else {
+            (self.room.len() - self.received).min(self.max_read)
+        };
+        &mut self.room[self.received..self.received + self.want]
+    }
+
+    /// Takes the result of the read into [`slot`](Self::slot): `None` to
+    /// read again, or how the run ended.
+    #[inline]
+    pub(crate) fn took<E, P: Progress, A: Abort>(
+        &mut self,
+        result: Result<usize, E>,
+        controls: &mut ReadControls<P, A>,
+    ) -> Option<RoomEnd<E>> {
+        match result {
+            Ok(read) if read > 0 => {
+                let read = read.min(self.want);
+                self.short = read < self.want;
+                let at = self.received;
+                self.received += read;
+                controls
+                    .received_in_body(&self.room[at..at + read], self.start + self.received as u64);
+            }
+            other => return Some(RoomEnd::Read(other)),
+        }
+        if !reads_into_room(self.room.len() - self.received, self.max_read, self.short) {
+            return Some(RoomEnd::Done);
+        }
+        if controls.aborted() {
+            return Some(RoomEnd::Aborted);
+        }
+        None
+    }
+
+    /// The bytes received, and whether the last read was short.
+    pub(crate) fn ended(self) -> (usize, bool) {
+        (self.received, self.short)
+    }
 }

@@ -2,7 +2,7 @@
 
 use embedded_io::Read;
 
-use super::body_room::{RoomEnd, reads_into_room, room_to_open};
+use super::body_room::{RoomEnd, RoomRun, reads_into_room, room_to_open};
 use super::options::DriverParts;
 use super::read_controls::ReadControls;
 use super::{CompileOptions, StreamingCompiler};
@@ -156,10 +156,8 @@ pub(crate) fn stream_into<R: Read, T: Staging, P: Progress, A: Abort>(
     }
 }
 
-/// Reads into `room` (the rest of a function body, from stream offset
-/// `start`; the caller checked the abort condition) while
-/// [`reads_into_room`] says so, each read at most `max_read` bytes.
-/// Returns the bytes received and how the run ended.
+/// Reads into `room` (see [`RoomRun`]) until the run ends; returns the
+/// bytes received and how it ended.
 fn read_into_room<R: Read, P: Progress, A: Abort>(
     body: &mut R,
     room: &mut [u8],
@@ -168,33 +166,14 @@ fn read_into_room<R: Read, P: Progress, A: Abort>(
     controls: &mut ReadControls<P, A>,
     start: u64,
 ) -> (usize, RoomEnd<R::Error>) {
-    let mut received = 0;
-    let mut last_short = *short;
+    let mut run = RoomRun::new(room, max_read, *short, start);
     let end = loop {
-        // A 1-byte window (a UART without a buffer) is common enough to
-        // spare its loop the arithmetic.
-        let want = if max_read == 1 {
-            1
-        } else {
-            (room.len() - received).min(max_read)
-        };
-        let slot = &mut room[received..received + want];
-        match body.read(slot) {
-            Ok(read) if read > 0 => {
-                let read = read.min(want);
-                last_short = read < want;
-                received += read;
-                controls.received_in_body(&slot[..read], start + received as u64);
-            }
-            other => break RoomEnd::Read(other),
-        }
-        if !reads_into_room(room.len() - received, max_read, last_short) {
-            break RoomEnd::Done;
-        }
-        if controls.aborted() {
-            break RoomEnd::Aborted;
+        let result = body.read(run.slot());
+        if let Some(end) = run.took(result, controls) {
+            break end;
         }
     };
+    let (received, last_short) = run.ended();
     *short = last_short;
     (received, end)
 }

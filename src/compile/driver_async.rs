@@ -3,7 +3,7 @@
 
 use embedded_io_async::Read;
 
-use super::body_room::{RoomEnd, reads_into_room, room_to_open};
+use super::body_room::{RoomEnd, RoomRun, reads_into_room, room_to_open};
 use super::driver::{DEFAULT_WINDOW_BYTES, filled, usable_window};
 use super::options::DriverParts;
 use super::read_controls::ReadControls;
@@ -153,31 +153,14 @@ async fn read_into_room_async<R: Read, P: Progress, A: Abort>(
     controls: &mut ReadControls<P, A>,
     start: u64,
 ) -> (usize, RoomEnd<R::Error>) {
-    let mut received = 0;
-    let mut last_short = *short;
+    let mut run = RoomRun::new(room, max_read, *short, start);
     let end = loop {
-        let want = if max_read == 1 {
-            1
-        } else {
-            (room.len() - received).min(max_read)
-        };
-        let slot = &mut room[received..received + want];
-        match body.read(slot).await {
-            Ok(read) if read > 0 => {
-                let read = read.min(want);
-                last_short = read < want;
-                received += read;
-                controls.received_in_body(&slot[..read], start + received as u64);
-            }
-            other => break RoomEnd::Read(other),
-        }
-        if !reads_into_room(room.len() - received, max_read, last_short) {
-            break RoomEnd::Done;
-        }
-        if controls.aborted() {
-            break RoomEnd::Aborted;
+        let result = body.read(run.slot()).await;
+        if let Some(end) = run.took(result, controls) {
+            break end;
         }
     };
+    let (received, last_short) = run.ended();
     *short = last_short;
     (received, end)
 }
