@@ -8,6 +8,7 @@
 mod common;
 
 use common::counting_alloc::{CountingAlloc, measure};
+use common::judged::{agree, features, streamed_verdict, wasmparser_verdict};
 use common::readers::Trickle;
 use wasmstream::staging::{Staging, StagingError, Validated};
 use wasmstream::{
@@ -176,29 +177,6 @@ fn data_segment_bytes_are_never_held_by_the_compiler() {
     );
 }
 
-/// The feature set the compiler validates with, as `Validated` reports it.
-fn features(engine: &Engine) -> wasmparser::WasmFeatures {
-    struct Record(Vec<u8>, u64);
-    // SAFETY: `finish` returns exactly the bytes written.
-    unsafe impl Staging for Record {
-        fn begin(&mut self, _: Option<u64>) -> Result<(), StagingError> {
-            Ok(())
-        }
-        fn write(&mut self, bytes: &[u8]) -> Result<(), StagingError> {
-            self.0.extend_from_slice(bytes);
-            Ok(())
-        }
-        fn finish(&mut self, validated: Validated) -> Result<&[u8], StagingError> {
-            self.1 = validated.features;
-            Ok(&self.0)
-        }
-    }
-    let mut compiler = StreamingCompiler::with_staging(engine, Record(Vec::new(), 0));
-    compiler.feed(b"\0asm\x01\0\0\0").unwrap();
-    let (_, record) = compiler.finish_with_staging().unwrap();
-    wasmparser::WasmFeatures::from_bits_truncate(record.1 as u32)
-}
-
 /// Where the data section of `wasm` starts and ends.
 fn data_section(wasm: &[u8]) -> std::ops::Range<usize> {
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
@@ -240,29 +218,13 @@ fn the_data_section_is_judged_exactly_as_wasmparser_judges_it() {
                 continue;
             }
             wasm[at] = value;
-            let expected = wasmparser::Validator::new_with_features(features)
-                .validate_all(&wasm)
-                .err()
-                .map(|e| (e.offset() as u64, e.message().to_string()));
+            let expected = wasmparser_verdict(&wasm, features);
             for chunk in [1, wasm.len()] {
-                let mut compiler = StreamingCompiler::new(&engine);
-                let result = wasm
-                    .chunks(chunk)
-                    .try_for_each(|piece| compiler.feed(piece))
-                    .and_then(|()| compiler.finish().map(drop));
-                let ours = result.err().map(|e| match e {
-                    StreamingError::Compile(e) => (e.offset(), e.message().to_string()),
-                    other => panic!("not a compile error: {other}"),
-                });
-                match (&expected, &ours) {
-                    (None, None) => {}
-                    (Some(expected), Some(ours)) if expected == ours => {}
-                    // wasmi's own limits may reject what wasmparser accepts.
-                    (None, Some((_, message))) if message.starts_with("wasmi rejected") => {}
-                    _ => panic!(
-                        "byte {at} set to {value:#04x}, {chunk}-byte feeds: wasmparser {expected:?}, ours {ours:?}"
-                    ),
-                }
+                let ours = streamed_verdict(&engine, &wasm, chunk);
+                assert!(
+                    agree(&expected, &ours),
+                    "byte {at} set to {value:#04x}, {chunk}-byte feeds: wasmparser {expected:?}, ours {ours:?}"
+                );
             }
             checked += 1;
         }

@@ -1,6 +1,7 @@
 //! The streaming compiler, its options and its I/O drivers.
 
 mod body_room;
+mod body_validation;
 mod custom_skip;
 mod data_scan;
 mod driver;

@@ -9,6 +9,7 @@ use wasmparser::{
     BinaryReaderError, Chunk, FuncValidatorAllocations, Payload, ValidPayload, Validator,
 };
 
+use super::body_validation::validate_body;
 use super::custom_skip::CustomSkip;
 use super::data_scan::DataScan;
 use super::leb::LebU32;
@@ -428,7 +429,7 @@ pub(super) fn validate_payload(
     if let ValidPayload::Func(func, body) = valid {
         let index = func.index;
         let mut func_validator = func.into_validator(allocations.take().unwrap_or_default());
-        let result = func_validator.validate(&body);
+        let result = validate_body(&mut func_validator, &body);
         *allocations = Some(func_validator.into_allocations());
         result.map_err(|e| binary_error(&e, to_stream, Some(index)))?;
     }

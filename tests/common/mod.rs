@@ -6,6 +6,7 @@
 
 pub mod corpus;
 pub mod counting_alloc;
+pub mod judged;
 pub mod loopback;
 pub mod outcome;
 pub mod readers;
