@@ -48,9 +48,10 @@ declare -A CORE_LINE=(
 
 # What wasmstream may add to a firmware's flash over bare wasmi with its
 # `validate` feature (`Module::new` + `Linker`). wasmstream leaves wasmi's
-# validator out (it validates with its own wasmparser), which pays for the
-# streaming compiler, the import object and the JS error messages: the same
-# firmware is smaller on wasmstream. The streaming build also carries the
+# validator out (it validates with its own wasmparser), which pays for most
+# of the streaming compiler, the import object and the JS error messages
+# (without the installer: 6.2 KB smaller on RV32IMAC, 2.5 KB larger on
+# Cortex-M4F; docs/embedded.md). The streaming build also carries the
 # flash installer (FlashStaging, SHA-256, load_installed, the NOR driver)
 # and, by default, the Ed25519 signature check of the big guest (wasmstream's
 # `signature`: salty, the refusal of a tampered signature), neither of which
