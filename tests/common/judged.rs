@@ -70,3 +70,22 @@ pub fn agree(wasmparser: &Option<(u64, String)>, ours: &Option<(u64, String)>) -
         (Some(_), None) => false,
     }
 }
+
+/// Feeds `wasm` whole and one byte at a time and panics, naming `what`,
+/// unless both verdicts agree with wasmparser's. Returns wasmparser's.
+pub fn assert_judged_alike(
+    engine: &Engine,
+    wasm: &[u8],
+    features: wasmparser::WasmFeatures,
+    what: &str,
+) -> Option<(u64, String)> {
+    let expected = wasmparser_verdict(wasm, features);
+    for chunk in [1, wasm.len()] {
+        let ours = streamed_verdict(engine, wasm, chunk);
+        assert!(
+            agree(&expected, &ours),
+            "{what}, {chunk}-byte feeds: wasmparser {expected:?}, ours {ours:?}"
+        );
+    }
+    expected
+}
