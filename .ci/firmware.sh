@@ -59,7 +59,7 @@ declare -A CORE_LINE=(
 # (measured 34,676 bytes on Cortex-M4F, 34,416 on Cortex-M33, 35,676 on
 # RV32IMAC, 35,664 on RV32IMC, of which about 1.4 KB is the drivers' body
 # room that makes 1-byte reads as cheap as large ones, and 1.8 KB (Cortex-M)
-# / 2.9 KB (RV32) the operator loop that validates bodies as fast as wasmi's
+# / 2.8 KB (RV32) the operator loop that validates bodies as fast as wasmi's
 # own; see docs/embedded.md).
 declare -A FLASH_BUDGET_BYTES=(
     [cortex-m4f]=$((36 * 1024))
