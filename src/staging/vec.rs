@@ -9,7 +9,8 @@ const MIN_GROWTH: usize = 4096;
 
 /// Stages the module in a heap `Vec<u8>`: the default sink.
 ///
-/// With a size hint the buffer is reserved once, exactly, and never moves.
+/// With a size hint the buffer is reserved once, exactly, and never moves
+/// (a hint smaller than the module grows as without one, from there).
 /// Without one it grows at the code and the data section's header
 /// ([`Staging::reserve`]) to hold that section and an eighth of its size
 /// more — so what follows the code section (the data section, custom
@@ -40,8 +41,6 @@ const MIN_GROWTH: usize = 4096;
 #[derive(Debug, Default)]
 pub struct VecStaging {
     bytes: Vec<u8>,
-    /// Reserved once from a size hint: section hints change nothing.
-    sized: bool,
 }
 
 impl VecStaging {
@@ -53,10 +52,7 @@ impl VecStaging {
     /// ```
     #[must_use]
     pub fn new() -> Self {
-        VecStaging {
-            bytes: Vec::new(),
-            sized: false,
-        }
+        VecStaging { bytes: Vec::new() }
     }
 
     /// Makes room for `additional` more bytes: by half the buffer (at least
@@ -84,7 +80,6 @@ impl VecStaging {
 unsafe impl Staging for VecStaging {
     fn begin(&mut self, size_hint: Option<u64>) -> Result<(), StagingError> {
         if let Some(size) = size_hint {
-            self.sized = true;
             let size = usize::try_from(size).unwrap_or(usize::MAX);
             self.bytes
                 .try_reserve_exact(size)
@@ -99,7 +94,9 @@ unsafe impl Staging for VecStaging {
     fn reserve(&mut self, additional: u64) -> Result<(), StagingError> {
         let (len, capacity) = (self.bytes.len(), self.bytes.capacity());
         let additional = usize::try_from(additional).unwrap_or(usize::MAX);
-        if self.sized || capacity - len >= additional {
+        // A size hint reserved the whole module, which holds every section:
+        // then there is room already.
+        if capacity - len >= additional {
             return Ok(());
         }
         // An eighth more: a data section up to an eighth of the code
