@@ -5,11 +5,12 @@
 //! There, every operator's result is a `Result` the loop branches on, so
 //! each operator leaves the loop twice over (decoding and validation can
 //! each fail). LLVM then judges the loop to run few times, judges the
-//! decoder's operand reads cold and leaves them out of line: about 7 % more
-//! instructions than wasmi's own validating loop over the same module.
-//! Here the visitor keeps the first validation error and returns nothing,
-//! so the loop has one ordinary exit per operator and the reads are inlined
-//! (`docs/performance.md`).
+//! decoder's operand reads cold and leaves them out of line: under fat LTO,
+//! about 7 % more instructions than wasmi's own validating loop over the
+//! same module. Here the visitor keeps the first validation error and
+//! returns nothing, so the loop has one ordinary exit per operator and fat
+//! LTO inlines the reads (`docs/performance.md`; without LTO this loop costs
+//! a few per cent more, with `opt-level = "z"` some flash).
 
 use wasmparser::{
     BinaryReaderError, FuncValidator, FunctionBody, ValidatorResources, VisitOperator,
