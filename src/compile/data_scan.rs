@@ -178,7 +178,7 @@ impl DataScan {
             },
             State::AfterSegments => State::Verbatim,
             State::Length | State::Data { .. } | State::Verbatim => {
-                unreachable!("handled before")
+                unreachable!()
             }
         };
         Ok(())

@@ -90,7 +90,7 @@ pub fn compile_streaming_with<S: Source, T: Staging, P: Progress, A: Abort>(
         window,
         &mut controls,
         S::read_error,
-        |_| Ok(()),
+        &mut |_| Ok(()),
     )?;
     compiler.finish_verified(|| controls.verify())
 }
@@ -106,14 +106,20 @@ pub fn compile_streaming_with<S: Source, T: Staging, P: Progress, A: Abort>(
 /// [`ReadControls`]). Inside a function body, while reads are small (see
 /// `body_room.rs`), they land straight in the compiler's unit, at most a
 /// window's length each, with the same checks.
-pub(crate) fn stream_into<R: Read, T: Staging, P: Progress, A: Abort>(
-    body: &mut R,
+///
+/// `body` and `after_feed` are trait objects so that a firmware with several
+/// kinds of source carries one copy of this loop per read error type, not one
+/// per source and driver (about 0.6 KB of flash each). A read through the
+/// trait object is an indirect call, which costs what a direct one does for
+/// a reader of real I/O (such reads are not inlined anyway).
+pub(crate) fn stream_into<E: embedded_io::Error, T: Staging, P: Progress, A: Abort>(
+    body: &mut dyn Read<Error = E>,
     compiler: &mut StreamingCompiler<T>,
     window: &mut [u8],
     controls: &mut ReadControls<P, A>,
-    read_error: fn(R::Error) -> Error<R::Error>,
-    mut after_feed: impl FnMut(&StreamingCompiler<T>) -> Result<(), Error<R::Error>>,
-) -> Result<(), Error<R::Error>> {
+    read_error: fn(E) -> Error<E>,
+    after_feed: &mut AfterFeed<'_, T, E>,
+) -> Result<(), Error<E>> {
     let mut one_byte = [0u8; 1];
     let window = usable_window(window, &mut one_byte);
     let mut short = false;
@@ -156,16 +162,19 @@ pub(crate) fn stream_into<R: Read, T: Staging, P: Progress, A: Abort>(
     }
 }
 
+/// What a driver does after each window read that delivered bytes.
+pub(crate) type AfterFeed<'a, T, E> = dyn FnMut(&StreamingCompiler<T>) -> Result<(), Error<E>> + 'a;
+
 /// Reads into `room` (see [`RoomRun`]) until the run ends; returns the
 /// bytes received and how it ended.
-fn read_into_room<R: Read, P: Progress, A: Abort>(
-    body: &mut R,
+fn read_into_room<E: embedded_io::Error, P: Progress, A: Abort>(
+    body: &mut dyn Read<Error = E>,
     room: &mut [u8],
     max_read: usize,
     short: &mut bool,
     controls: &mut ReadControls<P, A>,
     start: u64,
-) -> (usize, RoomEnd<R::Error>) {
+) -> (usize, RoomEnd<E>) {
     let mut run = RoomRun::new(room, max_read, *short, start);
     let end = loop {
         let result = body.read(run.slot());

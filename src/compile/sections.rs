@@ -4,6 +4,7 @@
 //! validated once it is complete.
 
 use alloc::format;
+use alloc::string::String;
 
 use wasmparser::{
     BinaryReaderError, Chunk, FuncValidatorAllocations, Payload, ValidPayload, Validator,
@@ -34,7 +35,7 @@ impl<S: Staging> StreamingCompiler<S> {
             .into());
         }
         let Stage::SectionHeader { bytes, len, size } = &mut self.stage else {
-            unreachable!("feed_section_header outside a section header");
+            unreachable!();
         };
         if *len == 0 && byte > LAST_SECTION_ID {
             // No section has this id: the id byte alone proves it.
@@ -133,7 +134,7 @@ impl<S: Staging> StreamingCompiler<S> {
 
     pub(super) fn feed_section(&mut self, bytes: &[u8]) -> Result<usize, StreamingError> {
         let Stage::Section { left, contents, .. } = &mut self.stage else {
-            unreachable!("feed_section outside a section");
+            unreachable!();
         };
         let section_left = *left;
         let take = bytes.len().min(section_left as usize);
@@ -177,7 +178,7 @@ impl<S: Staging> StreamingCompiler<S> {
         }
         self.received += take as u64;
         let Stage::Section { left, .. } = &mut self.stage else {
-            unreachable!("still in the section");
+            unreachable!();
         };
         *left -= take as u32;
         if *left == 0 {
@@ -288,7 +289,7 @@ impl<S: Staging> StreamingCompiler<S> {
         let end = self.received;
         let stage = core::mem::replace(&mut self.stage, new_section_header());
         let Stage::Section { id, contents, .. } = stage else {
-            unreachable!("end_section outside a section");
+            unreachable!();
         };
         self.last_section = Some(id);
         match contents {
@@ -444,6 +445,6 @@ pub(super) fn binary_error(
     let offset = to_stream(error.offset());
     match func {
         Some(index) => CompileError::new(offset, format!("function {index}: {}", error.message())),
-        None => CompileError::new(offset, error.message()),
+        None => CompileError::new(offset, String::from(error.message())),
     }
 }

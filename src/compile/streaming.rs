@@ -480,9 +480,7 @@ impl<S: Staging> StreamingCompiler<S> {
             // at the module's first byte; the bytes that prove it are the
             // version field, so name that.
             self.parse_unit(None, None).map_err(|e| match e {
-                StreamingError::Compile(e) => {
-                    CompileError::new(e.offset().max(MAGIC.len() as u64), e.message()).into()
-                }
+                StreamingError::Compile(e) => e.at_least_at(MAGIC.len() as u64).into(),
                 other => other,
             })?;
             self.stage = new_section_header();

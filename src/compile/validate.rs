@@ -46,7 +46,7 @@ pub fn validate<S: Source>(engine: &Engine, source: S) -> Result<(), Error<Sourc
         &mut window,
         &mut controls,
         S::read_error,
-        |_| Ok(()),
+        &mut |_| Ok(()),
     )?;
     Ok(compiler.finish_validation()?)
 }

@@ -1,6 +1,6 @@
 //! [`CompileError`]: the bytes are not a valid module.
 
-use alloc::string::String;
+use alloc::borrow::Cow;
 use core::fmt;
 
 /// The JS API's `CompileError`: the bytes are not a valid module.
@@ -20,11 +20,15 @@ use core::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompileError {
     offset: u64,
-    message: String,
+    // Most messages are fixed text: kept as `&'static str`, reporting them
+    // allocates nothing (an out-of-memory error included) and costs no code
+    // to copy them.
+    message: Cow<'static, str>,
 }
 
 impl CompileError {
-    /// A compile error at `offset` with a one-line `message`.
+    /// A compile error at `offset` with a one-line `message` (fixed text is
+    /// kept as it is, a `String` is moved in).
     ///
     /// ```
     /// use wasmstream::CompileError;
@@ -33,7 +37,7 @@ impl CompileError {
     /// assert_eq!(error.to_string(), "compile error at byte 12: unexpected end");
     /// ```
     #[must_use]
-    pub fn new(offset: u64, message: impl Into<String>) -> Self {
+    pub fn new(offset: u64, message: impl Into<Cow<'static, str>>) -> Self {
         CompileError {
             offset,
             message: message.into(),
@@ -60,6 +64,14 @@ impl CompileError {
     #[must_use]
     pub fn message(&self) -> &str {
         &self.message
+    }
+}
+
+impl CompileError {
+    /// The same error, moved to `offset` if it is reported before it.
+    pub(crate) fn at_least_at(mut self, offset: u64) -> Self {
+        self.offset = self.offset.max(offset);
+        self
     }
 }
 

@@ -105,7 +105,7 @@ pub fn instantiate_streaming_with<T: 'static, S: Source, U: Staging, P: Progress
         window,
         &mut controls,
         S::read_error,
-        |compiler| link.after_feed(compiler, store.as_context()),
+        &mut |compiler| link.after_feed(compiler, store.as_context()),
     )?;
     link.finish(store, compiler, || controls.verify())
 }
