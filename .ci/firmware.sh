@@ -50,36 +50,34 @@ declare -A CORE_LINE=(
 # `validate` feature (`Module::new` + `Linker`). wasmstream leaves wasmi's
 # validator out (it validates with its own wasmparser), which pays for most
 # of the streaming compiler, the import object and the JS error messages
-# (without the installer: 6.2 KB smaller on RV32IMAC, 2.5 KB larger on
-# Cortex-M4F; docs/embedded.md). The streaming build also carries the
+# (without the installer: 0.6 KB smaller on Cortex-M4F, 10.7 KB smaller on
+# RV32IMAC; docs/embedded.md). The streaming build also carries the
 # flash installer (FlashStaging, SHA-256, load_installed, the NOR driver)
 # and, by default, the Ed25519 signature check of the big guest (wasmstream's
 # `signature`: salty, the refusal of a tampered signature), neither of which
 # bare wasmi has a counterpart for; that is what these budgets allow
-# (measured 34,676 bytes on Cortex-M4F, 34,416 on Cortex-M33, 35,676 on
-# RV32IMAC, 35,664 on RV32IMC, of which about 1.4 KB is the drivers' body
-# room that makes 1-byte reads as cheap as large ones, and 1.8 KB (Cortex-M)
-# / 2.8 KB (RV32) the operator loop that validates bodies as fast as wasmi's
-# own; see docs/embedded.md).
+# (measured 31,412 bytes on Cortex-M4F, 31,152 on Cortex-M33, 31,220 on
+# RV32IMAC, 31,232 on RV32IMC, of which about 1.4 KB is the drivers' body
+# room that makes 1-byte reads as cheap as large ones; see docs/embedded.md).
 declare -A FLASH_BUDGET_BYTES=(
-    [cortex-m4f]=$((36 * 1024))
-    [cortex-m33]=$((36 * 1024))
-    [rv32imac]=$((36 * 1024))
-    [rv32imc]=$((36 * 1024))
+    [cortex-m4f]=$((33 * 1024))
+    [cortex-m33]=$((33 * 1024))
+    [rv32imac]=$((33 * 1024))
+    [rv32imc]=$((33 * 1024))
 )
 # The same streaming firmware without the signature check
 # (`--no-default-features`), built and run on these targets: what the check
-# alone costs (measured 15,572 bytes on Cortex-M4F, 22,272 on RV32IMAC), and
+# alone costs (measured 15,172 bytes on Cortex-M4F, 21,604 on RV32IMAC), and
 # what wasmstream with the installer but no signature costs over bare wasmi
-# (measured 19,104 and 13,404).
+# (measured 16,240 and 9,616).
 NO_SIGNATURE_NAMES=(cortex-m4f rv32imac)
 declare -A SIGNATURE_BUDGET_BYTES=(
     [cortex-m4f]=$((16 * 1024))
     [rv32imac]=$((23 * 1024))
 )
 declare -A NO_SIGNATURE_BUDGET_BYTES=(
-    [cortex-m4f]=$((20 * 1024))
-    [rv32imac]=$((14 * 1024))
+    [cortex-m4f]=$((18 * 1024))
+    [rv32imac]=$((11 * 1024))
 )
 # A run takes well under a second in QEMU; a hang (a fault loop, a guest
 # that never returns) ends here.
