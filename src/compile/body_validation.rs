@@ -31,7 +31,7 @@ mod operator_loop {
     //! same module. Here the visitor keeps the first validation error and
     //! returns nothing, so the loop has one ordinary exit per operator and fat
     //! LTO inlines the reads (`docs/performance.md`; without LTO this loop costs
-    //! a few per cent more, with `opt-level = "z"` some flash).
+    //! a few per cent more).
 
     use wasmparser::{
         BinaryReaderError, FuncValidator, FunctionBody, ValidatorResources, VisitOperator,

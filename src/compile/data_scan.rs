@@ -178,6 +178,7 @@ impl DataScan {
             },
             State::AfterSegments => State::Verbatim,
             State::Length | State::Data { .. } | State::Verbatim => {
+                // Handled before this match.
                 unreachable!()
             }
         };

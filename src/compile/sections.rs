@@ -35,6 +35,7 @@ impl<S: Staging> StreamingCompiler<S> {
             .into());
         }
         let Stage::SectionHeader { bytes, len, size } = &mut self.stage else {
+            // `feed_inner` calls this in this stage only.
             unreachable!();
         };
         if *len == 0 && byte > LAST_SECTION_ID {
@@ -134,6 +135,7 @@ impl<S: Staging> StreamingCompiler<S> {
 
     pub(super) fn feed_section(&mut self, bytes: &[u8]) -> Result<usize, StreamingError> {
         let Stage::Section { left, contents, .. } = &mut self.stage else {
+            // `feed_inner` calls this in this stage only.
             unreachable!();
         };
         let section_left = *left;
@@ -178,6 +180,7 @@ impl<S: Staging> StreamingCompiler<S> {
         }
         self.received += take as u64;
         let Stage::Section { left, .. } = &mut self.stage else {
+            // Only `end_section` leaves the stage, below.
             unreachable!();
         };
         *left -= take as u32;
@@ -289,6 +292,7 @@ impl<S: Staging> StreamingCompiler<S> {
         let end = self.received;
         let stage = core::mem::replace(&mut self.stage, new_section_header());
         let Stage::Section { id, contents, .. } = stage else {
+            // Called when a section's last byte has been received.
             unreachable!();
         };
         self.last_section = Some(id);
