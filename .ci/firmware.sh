@@ -56,8 +56,8 @@ declare -A CORE_LINE=(
 # and, by default, the Ed25519 signature check of the big guest (wasmstream's
 # `signature`: salty, the refusal of a tampered signature), neither of which
 # bare wasmi has a counterpart for; that is what these budgets allow
-# (measured 31,412 bytes on Cortex-M4F, 31,152 on Cortex-M33, 31,220 on
-# RV32IMAC, 31,232 on RV32IMC, of which about 1.4 KB is the drivers' body
+# (measured 31,380 bytes on Cortex-M4F, 31,120 on Cortex-M33, 31,196 on
+# RV32IMAC, 31,208 on RV32IMC, of which about 1.4 KB is the drivers' body
 # room that makes 1-byte reads as cheap as large ones; see docs/embedded.md).
 declare -A FLASH_BUDGET_BYTES=(
     [cortex-m4f]=$((33 * 1024))
@@ -67,9 +67,9 @@ declare -A FLASH_BUDGET_BYTES=(
 )
 # The same streaming firmware without the signature check
 # (`--no-default-features`), built and run on these targets: what the check
-# alone costs (measured 15,172 bytes on Cortex-M4F, 21,604 on RV32IMAC), and
+# alone costs (measured 15,164 bytes on Cortex-M4F, 21,592 on RV32IMAC), and
 # what wasmstream with the installer but no signature costs over bare wasmi
-# (measured 16,240 and 9,616).
+# (measured 16,216 and 9,604).
 NO_SIGNATURE_NAMES=(cortex-m4f rv32imac)
 declare -A SIGNATURE_BUDGET_BYTES=(
     [cortex-m4f]=$((16 * 1024))
