@@ -65,9 +65,7 @@ impl CompileError {
     pub fn message(&self) -> &str {
         &self.message
     }
-}
 
-impl CompileError {
     /// The same error, moved to `offset` if it is reported before it.
     pub(crate) fn at_least_at(mut self, offset: u64) -> Self {
         self.offset = self.offset.max(offset);
